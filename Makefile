@@ -1,0 +1,62 @@
+# Two commands for readers: `make book` and `make test`. Each sets up .venv
+# from nothing the first time (idempotent afterwards).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MATHJAX := _build/.cache/mathjax
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: book test execute lint unit notebooks build-book render-check browser bench clean
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "Book built: _build/html/index.html"
+
+test: $(STAMP) lint unit notebooks build-book render-check
+
+execute: $(STAMP)
+	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
+
+# torch goes in first: with 2.13.0 already installed, the range in
+# pyproject.toml is satisfied and pip never pulls the multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -q
+
+notebooks: $(STAMP)
+	$(PY) -m pytest --nbval-lax --book-mode smoke --book-device cpu notebooks -q -p no:cacheprovider
+
+build-book: $(STAMP)
+	rm -rf _build/html _build/.doctrees
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+render-check: $(STAMP) browser
+	$(PY) -m pytest tests/browser -q --html-dir _build/html --mathjax-dir $(MATHJAX)/package/es5
+
+# Debian's Chromium for the browser check, and the official MathJax 3
+# package so math renders without reaching its CDN.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+	@test -f $(MATHJAX)/package/es5/tex-mml-chtml.js || { \
+	  mkdir -p $(MATHJAX) && cd $(MATHJAX) && npm pack --silent mathjax@3 >/dev/null \
+	  && tar -xzf mathjax-3*.tgz; }
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_windowing.py
+
+clean:
+	rm -rf _build

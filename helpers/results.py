@@ -1,0 +1,133 @@
+"""Record a chapter's headline numbers so the book's Results page can show them.
+
+Each notebook writes one JSON file, ``<results dir>/<notebook>.json``, holding a
+list of entries (name, value, unit, mode, data set, date). The Results page is
+rendered from those files at build time, so no number there is typed by hand.
+
+The folder is ``book/results`` of the checkout, or ``LSTMBOOK_RESULTS_DIR``
+when set (the test suite points it at a temporary folder so smoke runs never
+overwrite the stored standard-mode numbers).
+
+Examples
+--------
+>>> record("03_bitcoin", "LSTM test RMSE", 41.2, unit="USD",
+...        dataset="btc-binance-sample", baseline="persistence")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from helpers.config import get_mode
+
+RESULTS_VARIABLE = "LSTMBOOK_RESULTS_DIR"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One headline number of a chapter."""
+
+    notebook: str
+    name: str
+    value: float
+    unit: str
+    mode: str
+    dataset: str
+    date: str
+    note: str = ""
+
+
+def results_dir() -> Path:
+    """Folder where result files are written (see the module docstring)."""
+    override = os.environ.get(RESULTS_VARIABLE)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[1] / "book" / "results"
+
+
+def _read(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_atomically(path: Path, entries: list[dict]) -> None:
+    # write-then-rename: a crash mid-write never leaves a truncated results file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8"
+    ) as handle:
+        json.dump(entries, handle, indent=2)
+        handle.write("\n")
+    os.replace(handle.name, path)
+
+
+def record(
+    notebook: str,
+    name: str,
+    value: float,
+    *,
+    unit: str = "",
+    dataset: str = "",
+    note: str = "",
+) -> Result:
+    """Store one headline number, replacing an earlier entry of the same name.
+
+    Parameters
+    ----------
+    notebook
+        The notebook's file stem, e.g. ``"02_multivariate_windowing"``.
+    name
+        What the number is, e.g. ``"LSTM test RMSE"``.
+    value
+        A finite number.
+    unit, dataset, note
+        Shown beside the value on the Results page.
+
+    Returns
+    -------
+    Result
+        The entry as written, with the current mode and today's date (UTC).
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"result {name!r} of {notebook!r} is {value}; only finite numbers.")
+    if not notebook or "/" in notebook:
+        raise ValueError(f"notebook must be a file stem like '01_lstm_internals', not {notebook!r}")
+    entry = Result(
+        notebook=notebook,
+        name=name,
+        value=value,
+        unit=unit,
+        mode=get_mode(),
+        dataset=dataset,
+        date=dt.datetime.now(dt.timezone.utc).date().isoformat(),
+        note=note,
+    )
+    path = results_dir() / f"{notebook}.json"
+    entries = [e for e in _read(path) if e["name"] != name]
+    entries.append(asdict(entry))
+    _write_atomically(path, entries)
+    return entry
+
+
+def load_results(folder: Path | None = None) -> list[Result]:
+    """Every recorded result in ``folder`` (default: :func:`results_dir`), by notebook."""
+    folder = results_dir() if folder is None else Path(folder)
+    results = []
+    for path in sorted(folder.glob("*.json")):
+        results.extend(Result(**entry) for entry in _read(path))
+    return results
+
+
+def format_value(value: float) -> str:
+    """Four significant digits, without scientific notation for everyday sizes."""
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+        return f"{value:.3e}"
+    return f"{value:.4g}"

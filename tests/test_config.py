@@ -1,0 +1,66 @@
+"""Mode and device settings: defaults, validation, and no silent CUDA fallback."""
+
+import pytest
+import torch
+
+from helpers import config
+
+
+def test_mode_defaults_to_standard(monkeypatch):
+    monkeypatch.delenv("LSTMBOOK_MODE", raising=False)
+    assert config.get_mode() == "standard"
+
+
+@pytest.mark.parametrize("mode", ["smoke", "standard", "full", " Full "])
+def test_mode_is_read_from_environment(monkeypatch, mode):
+    monkeypatch.setenv("LSTMBOOK_MODE", mode)
+    assert config.get_mode() == mode.strip().lower()
+
+
+def test_unknown_mode_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_MODE", "quick")
+    with pytest.raises(ValueError, match="LSTMBOOK_MODE='quick' is not a run mode"):
+        config.get_mode()
+
+
+def test_by_mode_picks_the_current_value(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_MODE", "full")
+    assert config.by_mode(smoke=1, standard=2, full=3) == 3
+
+
+def test_cpu_and_auto_devices(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "cpu")
+    assert config.get_device() == torch.device("cpu")
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "auto")
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert config.get_device().type == expected
+
+
+def test_cuda_without_cuda_is_an_error(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="LSTMBOOK_DEVICE=cuda, but .* sees no CUDA device"):
+        config.get_device()
+
+
+def test_unknown_device(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="'tpu' is not a device"):
+        config.get_device()
+
+
+def test_seed_everything_repeats_random_draws():
+    config.seed_everything(3)
+    first = torch.rand(3)
+    config.seed_everything(3)
+    assert torch.equal(first, torch.rand(3))
+
+
+def test_setup_notebook_prints_mode_device_seed_versions(monkeypatch, capsys):
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "cpu")
+    run = config.setup_notebook(seed=5)
+    printed = capsys.readouterr().out
+    assert (run.mode, run.device.type, run.seed) == ("smoke", "cpu", 5)
+    for fragment in ("mode:   smoke", "device: cpu", "seed:   5", f"torch {torch.__version__}"):
+        assert fragment in printed

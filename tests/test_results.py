@@ -1,0 +1,51 @@
+"""Recorded results: atomic JSON per notebook, replaced by name, finite only."""
+
+import json
+
+import pytest
+
+from helpers import results
+
+
+@pytest.fixture
+def results_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_RESULTS_DIR", str(tmp_path))
+    monkeypatch.setenv("LSTMBOOK_MODE", "standard")
+    return tmp_path
+
+
+def test_record_writes_and_replaces_by_name(results_dir):
+    results.record("03_btc", "LSTM RMSE", 12.5, unit="USD", dataset="btc")
+    results.record("03_btc", "persistence RMSE", 11.0, unit="USD", dataset="btc")
+    results.record("03_btc", "LSTM RMSE", 10.0, unit="USD", dataset="btc")
+    entries = json.loads((results_dir / "03_btc.json").read_text())
+    assert [(e["name"], e["value"]) for e in entries] == [
+        ("persistence RMSE", 11.0), ("LSTM RMSE", 10.0)
+    ]
+    assert all(e["mode"] == "standard" for e in entries)
+    assert not list(results_dir.glob("*.tmp"))
+
+
+def test_load_results_reads_every_notebook(results_dir):
+    results.record("01_a", "x", 1)
+    results.record("02_b", "y", 2)
+    loaded = results.load_results()
+    assert [(r.notebook, r.name, r.value) for r in loaded] == [("01_a", "x", 1.0), ("02_b", "y", 2.0)]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_values_are_refused(results_dir, bad):
+    with pytest.raises(ValueError, match="only finite numbers"):
+        results.record("01_a", "x", bad)
+
+
+def test_notebook_must_be_a_stem(results_dir):
+    with pytest.raises(ValueError, match="file stem"):
+        results.record("notebooks/01_a", "x", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(12.3456, "12.35"), (0.000123, "1.230e-04"), (2.5e7, "2.500e+07"), (0, "0")]
+)
+def test_format_value(value, text):
+    assert results.format_value(value) == text
