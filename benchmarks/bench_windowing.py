@@ -59,7 +59,8 @@ def main() -> None:
 
     print(f"series: {ROWS:,} rows x {FEATURES} features, lookback {LOOKBACK}: {len(X):,} windows")
     print(f"windows as a copy would take {X.size * X.itemsize / 2**30:.1f} GiB")
-    print(f"make_windows:          {fast * 1e3:9.2f} ms (best of 5), peak extra memory {peak} bytes")
+    print(f"make_windows:          {fast * 1e3:9.2f} ms (best of 5), "
+          f"peak extra memory {peak} bytes")
     print(f"pandas per-window loop: {slow:9.1f} s  (extrapolated from {LOOP_SAMPLE:,} windows)")
     print(f"speed-up:              {slow / fast:9,.0f}x")
     print(f"shares memory with the input: {np.shares_memory(X, values)}")

@@ -58,7 +58,7 @@ def freshness_problems(nb: nbformat.NotebookNode, *, mode: str = STORED_MODE) ->
         problems.append("never executed by `make execute` (no lstmbook metadata)")
     else:
         if stamp.get("code_sha256") != code_hash(nb):
-            problems.append("code cells changed since the notebook was executed: run `make execute`")
+            problems.append("code cells changed since it was executed: run `make execute`")
         if stamp.get("mode") != mode:
             problems.append(f"executed in {stamp.get('mode')!r} mode, expected {mode!r}")
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]

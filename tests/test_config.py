@@ -39,7 +39,7 @@ def test_cpu_and_auto_devices(monkeypatch):
 def test_cuda_without_cuda_is_an_error(monkeypatch):
     monkeypatch.setenv("LSTMBOOK_DEVICE", "cuda")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(RuntimeError, match="LSTMBOOK_DEVICE=cuda, but .* sees no CUDA device"):
+    with pytest.raises(RuntimeError, match=r"LSTMBOOK_DEVICE=cuda, but .* sees no CUDA device"):
         config.get_device()
 
 

@@ -1,8 +1,8 @@
 """environment.yml (conda, Binder) lists the same packages as pyproject.toml."""
 
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

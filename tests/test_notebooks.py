@@ -52,7 +52,10 @@ def test_notebook_is_in_toc_and_readme(path):
 def test_every_toc_entry_exists():
     files = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
     files.append(yaml.safe_load((ROOT / "_toc.yml").read_text())["root"])
-    missing = [f for f in files if not any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb"))]
+    missing = [
+        f for f in files
+        if not any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb"))
+    ]
     assert not missing
 
 
@@ -92,7 +95,8 @@ def test_edited_cell_is_stale():
 
 def test_wrong_mode_error_output_and_counts_are_reported():
     nb = stamped(tiny_notebook("a", "b"), mode="smoke")
-    nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="", traceback=[])]
+    error = nbformat.v4.new_output("error", ename="NameError", evalue="", traceback=[])
+    nb.cells[1].outputs = [error]
     nb.cells[1].execution_count = 5
     problems = " | ".join(freshness_problems(nb))
     assert "'smoke' mode" in problems

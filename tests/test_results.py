@@ -30,7 +30,9 @@ def test_load_results_reads_every_notebook(results_dir):
     results.record("01_a", "x", 1)
     results.record("02_b", "y", 2)
     loaded = results.load_results()
-    assert [(r.notebook, r.name, r.value) for r in loaded] == [("01_a", "x", 1.0), ("02_b", "y", 2.0)]
+    assert [(r.notebook, r.name, r.value) for r in loaded] == [
+        ("01_a", "x", 1.0), ("02_b", "y", 2.0)
+    ]
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
