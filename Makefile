@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed
 MATHJAX := _build/.cache/mathjax
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: book test execute lint unit notebooks build-book render-check browser bench clean
+.PHONY: book test execute lint unit data notebooks build-book render-check browser bench clean
 
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Book built: _build/html/index.html"
 
-test: $(STAMP) lint unit notebooks build-book render-check
+test: $(STAMP) lint unit data notebooks build-book render-check
 
 execute: $(STAMP)
 	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -q
+
+# every file standard mode needs, from LSTMBOOK_MIRROR or the internet, hash-checked
+data: $(STAMP)
+	$(PY) -m helpers.data verify
 
 notebooks: $(STAMP)
 	$(PY) -m pytest --nbval-lax --book-mode smoke --book-device cpu notebooks -q -p no:cacheprovider
