@@ -46,8 +46,12 @@ build-book: $(STAMP)
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
+# Opens every page of _toc.yml from _build/html in headless Chromium (offline:
+# MathJax comes from $(MATHJAX)); screenshots go to _build/screenshots/.
+# Options as --opt=value: pytest reads them from tests/browser/conftest.py.
 render-check: $(STAMP) browser
-	$(PY) -m pytest tests/browser -q --html-dir _build/html --mathjax-dir $(MATHJAX)/package/es5
+	$(PY) -m pytest tests/browser -q -p no:cacheprovider \
+	  --html-dir=_build/html --mathjax-dir=$(MATHJAX)/package/es5
 
 # Debian's Chromium for the browser check, and the official MathJax 3
 # package so math renders without reaching its CDN.
@@ -56,8 +60,9 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
 	@test -f $(MATHJAX)/package/es5/tex-mml-chtml.js || { \
-	  mkdir -p $(MATHJAX) && cd $(MATHJAX) && npm pack --silent mathjax@3 >/dev/null \
-	  && tar -xzf mathjax-3*.tgz; }
+	  command -v npm >/dev/null || { echo "npm is needed to fetch MathJax (apt-get install npm)" >&2; exit 1; }; \
+	  mkdir -p $(MATHJAX) && cd $(MATHJAX) && rm -rf package mathjax-*.tgz \
+	  && tgz=$$(npm pack --silent mathjax@3 | tail -n 1) && tar -xzf "$$tgz" && rm -f "$$tgz"; }
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_windowing.py

@@ -1,43 +1,61 @@
-"""Sphinx directive ``results-table``: the Results page's table, built from
+"""Sphinx directive ``results-table``: the Results page's tables, built from
 ``book/results/*.json`` at every build so no number on it is typed by hand."""
 
 from __future__ import annotations
 
+from itertools import groupby
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from sphinx import addnodes
 
-from helpers.results import format_value, load_results
+from helpers.results import Result, format_value, load_results
 
-COLUMNS = ("Chapter", "Result", "Value", "Unit", "Data set", "Mode", "Date")
-WIDTHS = (14, 30, 10, 8, 18, 8, 10)
+COLUMNS = ("Result", "Value", "Unit", "Data set", "Note")
+WIDTHS = (30, 10, 6, 16, 38)
 
 
 class ResultsTable(Directive):
-    """Render every recorded result as one table, grouped by notebook."""
+    """One table per chapter notebook, headed by a link to the chapter."""
 
     def run(self) -> list[nodes.Node]:
         env = self.state.document.settings.env
         folder = Path(env.srcdir) / "book" / "results"
         for path in folder.glob("*.json"):
             env.note_dependency(str(path))  # rebuild the page when a result changes
-        rows = [
-            (r.notebook, r.name + (f" ({r.note})" if r.note else ""), format_value(r.value),
-             r.unit, r.dataset, r.mode, r.date)
-            for r in load_results(folder)
-        ]
-        if not rows:
+        results = load_results(folder)
+        if not results:
             return [nodes.paragraph(text="No results have been recorded yet.")]
-        return [_table(COLUMNS, rows)]
+        output: list[nodes.Node] = []
+        for notebook, group in groupby(results, key=lambda r: r.notebook):
+            entries = list(group)
+            output += [_heading(notebook, entries), _table(entries)]
+        return output
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> nodes.table:
-    group = nodes.tgroup(cols=len(header))
+def _heading(notebook: str, entries: list[Result]) -> nodes.paragraph:
+    link = addnodes.pending_xref(
+        "", refdomain="std", reftype="doc", reftarget=f"/notebooks/{notebook}",
+        refexplicit=False, refwarn=True,
+    )
+    link += nodes.literal(text=notebook)
+    modes = ", ".join(sorted({e.mode for e in entries}))
+    dates = ", ".join(sorted({e.date for e in entries}))
+    heading = nodes.paragraph()
+    heading += nodes.strong("", "", link)
+    heading += nodes.Text(f" (recorded in {modes} mode, {dates})")
+    return heading
+
+
+def _table(entries: list[Result]) -> nodes.table:
+    group = nodes.tgroup(cols=len(COLUMNS))
     group += [nodes.colspec(colwidth=width) for width in WIDTHS]
     head, body = nodes.thead(), nodes.tbody()
-    head += _row(header)
-    body += [_row(row) for row in rows]
+    head += _row(COLUMNS)
+    body += [
+        _row((e.name, format_value(e.value), e.unit, e.dataset, e.note)) for e in entries
+    ]
     group += [head, body]
     table = nodes.table(classes=["results-table"])
     table += group
