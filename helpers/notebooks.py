@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +33,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from tqdm import tqdm
+
+from helpers.files import atomic_output
 
 METADATA_KEY = "lstmbook"
 STORED_MODE = "standard"
@@ -112,16 +113,9 @@ def execute_notebook(
             os.environ["LSTMBOOK_MODE"] = env_before
     seconds = time.perf_counter() - started
     nb.metadata[METADATA_KEY] = {"code_sha256": code_hash(nb), "mode": mode}
-    _write_atomically(nb, path)
-    return seconds
-
-
-def _write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".ipynb.tmp", delete=False, encoding="utf-8"
-    ) as handle:
+    with atomic_output(path) as handle:
         nbformat.write(nb, handle)
-    os.replace(handle.name, path)
+    return seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:

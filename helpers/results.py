@@ -20,11 +20,11 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from helpers.config import get_mode
+from helpers.files import atomic_output
 
 RESULTS_VARIABLE = "LSTMBOOK_RESULTS_DIR"
 
@@ -57,15 +57,10 @@ def _read(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _write_atomically(path: Path, entries: list[dict]) -> None:
-    # write-then-rename: a crash mid-write never leaves a truncated results file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8"
-    ) as handle:
+def _write(path: Path, entries: list[dict]) -> None:
+    with atomic_output(path) as handle:
         json.dump(entries, handle, indent=2)
         handle.write("\n")
-    os.replace(handle.name, path)
 
 
 def record(
@@ -113,7 +108,7 @@ def record(
     path = results_dir() / f"{notebook}.json"
     entries = [e for e in _read(path) if e["name"] != name]
     entries.append(asdict(entry))
-    _write_atomically(path, entries)
+    _write(path, entries)
     return entry
 
 

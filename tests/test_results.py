@@ -51,3 +51,12 @@ def test_notebook_must_be_a_stem(results_dir):
 )
 def test_format_value(value, text):
     assert results.format_value(value) == text
+
+
+def test_results_file_gets_ordinary_permissions(results_dir):
+    import os
+
+    from helpers.files import default_file_mode
+
+    results.record("01_a", "x", 1.0)
+    assert os.stat(results_dir / "01_a.json").st_mode & 0o777 == default_file_mode()

@@ -23,6 +23,7 @@ from typing import Literal
 import pooch
 import requests
 
+from helpers.files import atomic_output
 from helpers.data.errors import (
     DataError,
     DataLayoutError,
@@ -91,27 +92,20 @@ def fetch_file(entry: FileEntry, *, progressbar: bool = False) -> Path:
 
 
 def _copy_from_mirror(source: Path, target: Path, entry: FileEntry) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Same folder as the target so that os.replace is an atomic rename.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.sha256()
-        with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-            for block in iter(lambda: src.read(1 << 20), b""):
-                digest.update(block)
-                dst.write(block)
+    digest = hashlib.sha256()
+    with atomic_output(target, "wb") as dst, open(source, "rb") as src:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            digest.update(block)
+            dst.write(block)
         actual = digest.hexdigest()
         if entry.sha256 is not None and actual != entry.sha256:
+            # raised inside atomic_output: the partial copy is deleted, the cache untouched
             raise HashMismatchError(
                 f"SHA-256 mismatch for {source} (from {MIRROR_ENV}): expected {entry.sha256}, "
                 f"got {actual}. Nothing was copied to the cache. Replace the mirror file with "
                 f"a good copy (check it with `sha256sum -c SHA256SUMS` in the mirror) or unset "
                 f"{MIRROR_ENV} to download {entry.url}."
             )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 
