@@ -66,6 +66,7 @@ browser:
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_windowing.py
+	$(PY) benchmarks/bench_forecast.py
 
 clean:
 	rm -rf _build
