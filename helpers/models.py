@@ -1,0 +1,266 @@
+"""Small, reusable LSTM regressors for windowed time series.
+
+Two shapes of problem recur through the book:
+
+* **many-to-one** — a window of ``lookback`` time steps goes in, one
+  prediction (or ``output_size`` of them) comes out:
+  :class:`WindowRegressor`;
+* **many-to-many** — a sequence goes in and a prediction comes out at *every*
+  time step: :class:`SequenceRegressor`.
+
+Both expect batch-first input of shape ``(batch, time, n_features)``, the
+layout :func:`helpers.windowing.make_windows` produces, and both refuse any
+other shape with an error that names the shape they expected.
+
+Examples
+--------
+>>> import torch
+>>> model = WindowRegressor(n_features=2, hidden_size=8, lookback=3, head="flatten")
+>>> model(torch.zeros(5, 3, 2)).shape           # (batch, output_size)
+torch.Size([5, 1])
+>>> SequenceRegressor(n_features=2, hidden_size=8)(torch.zeros(5, 3, 2)).shape
+torch.Size([5, 3, 1])
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from torch import Tensor, nn
+
+__all__ = ["HEADS", "SequenceRegressor", "WindowRegressor"]
+
+#: The ways :class:`WindowRegressor` can turn the LSTM's outputs into a prediction.
+HEADS = ("last", "flatten")
+
+
+class WindowRegressor(nn.Module):
+    """LSTM over a window, then a linear layer: many-to-one regression.
+
+    Parameters
+    ----------
+    n_features
+        Number of input variables per time step (``input_size`` of the LSTM).
+    hidden_size
+        Size of the LSTM's hidden state.
+    lookback
+        Window length. Required by ``head="flatten"`` (the linear layer's
+        size depends on it); optional for ``head="last"``, where it is only
+        checked against the input when given.
+    num_layers
+        Number of stacked LSTM layers.
+    dropout
+        Dropout probability, applied between stacked LSTM layers (as
+        ``nn.LSTM`` does) and to the features entering the linear head, so it
+        also acts when ``num_layers=1``. Active only in training mode.
+    head
+        ``"last"``: the top layer's hidden state at the final time step,
+        ``(batch, hidden_size)``, feeds the linear layer. ``"flatten"``: the
+        top layer's hidden states at *all* ``lookback`` steps are concatenated,
+        ``(batch, lookback * hidden_size)``, and feed the linear layer.
+    output_size
+        Number of values predicted per window.
+
+    Notes
+    -----
+    The initial hidden and cell states are zeros for every window: the model
+    is stateless, so windows can be batched and shuffled freely.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = WindowRegressor(3, 16, num_layers=2, dropout=0.2)
+    >>> model(torch.randn(4, 10, 3)).shape
+    torch.Size([4, 1])
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        hidden_size: int,
+        *,
+        lookback: int | None = None,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        head: Literal["last", "flatten"] = "last",
+        output_size: int = 1,
+    ) -> None:
+        super().__init__()
+        _check_sizes(n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
+                     output_size=output_size, dropout=dropout)
+        if head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {head!r}.")
+        if lookback is not None and lookback < 1:
+            raise ValueError(f"lookback must be at least 1, got {lookback}.")
+        if head == "flatten" and lookback is None:
+            raise ValueError(
+                "head='flatten' needs lookback: the linear layer takes lookback * hidden_size "
+                "inputs, e.g. WindowRegressor(n_features, hidden_size, lookback=24, "
+                "head='flatten')."
+            )
+        self.n_features = n_features
+        self.hidden_size = hidden_size
+        self.lookback = lookback
+        self.num_layers = num_layers
+        self.head_type = head
+        self.output_size = output_size
+        self.lstm = nn.LSTM(
+            input_size=n_features,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            # nn.LSTM only drops out between layers (and warns when there are none)
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        head_inputs = hidden_size * lookback if head == "flatten" else hidden_size
+        self.head = nn.Linear(head_inputs, output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Predict one row per window.
+
+        Parameters
+        ----------
+        x
+            Windows of shape ``(batch, lookback, n_features)``. With
+            ``n_features=1`` the univariate layout ``(batch, lookback)`` is
+            accepted too.
+
+        Returns
+        -------
+        Tensor
+            Shape ``(batch, output_size)``.
+        """
+        x = _as_batch_first(x, self.n_features, type(self).__name__, self.lookback)
+        outputs, _ = self.lstm(x)  # (batch, time, hidden_size), top layer only
+        if self.head_type == "last":
+            features = outputs[:, -1, :]
+        else:
+            features = outputs.reshape(len(outputs), -1)
+        return self.head(self.dropout(features))
+
+    def extra_repr(self) -> str:
+        return f"head={self.head_type!r}, lookback={self.lookback}"
+
+
+class SequenceRegressor(nn.Module):
+    """LSTM with a linear layer applied at every time step: many-to-many regression.
+
+    For an input window of ``T`` steps it returns ``T`` predictions, the one
+    at step ``t`` computed from steps ``0 .. t`` only (the LSTM reads left to
+    right), so early steps of a window see less context than late ones.
+
+    Parameters
+    ----------
+    n_features
+        Number of input variables per time step.
+    hidden_size
+        Size of the LSTM's hidden state.
+    num_layers
+        Number of stacked LSTM layers.
+    dropout
+        Dropout probability between stacked layers and before the linear layer.
+    output_size
+        Number of values predicted per time step.
+
+    Examples
+    --------
+    >>> import torch
+    >>> SequenceRegressor(2, 8, output_size=3)(torch.randn(4, 6, 2)).shape
+    torch.Size([4, 6, 3])
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        hidden_size: int,
+        *,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        output_size: int = 1,
+    ) -> None:
+        super().__init__()
+        _check_sizes(n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
+                     output_size=output_size, dropout=dropout)
+        self.n_features = n_features
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.output_size = output_size
+        self.lstm = nn.LSTM(
+            input_size=n_features,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Predict at every time step.
+
+        Parameters
+        ----------
+        x
+            Sequences of shape ``(batch, time, n_features)`` (or
+            ``(batch, time)`` when ``n_features=1``).
+
+        Returns
+        -------
+        Tensor
+            Shape ``(batch, time, output_size)``.
+        """
+        x = _as_batch_first(x, self.n_features, type(self).__name__)
+        outputs, _ = self.lstm(x)
+        return self.head(self.dropout(outputs))
+
+
+def _check_sizes(
+    *, n_features: int, hidden_size: int, num_layers: int, output_size: int, dropout: float
+) -> None:
+    for name, value in [
+        ("n_features", n_features),
+        ("hidden_size", hidden_size),
+        ("num_layers", num_layers),
+        ("output_size", output_size),
+    ]:
+        if int(value) != value or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+
+
+def _as_batch_first(
+    x: Tensor, n_features: int, model: str, lookback: int | None = None
+) -> Tensor:
+    """Check (and for univariate input, add the feature axis of) a batch of windows."""
+    time = "lookback" if lookback is None else f"lookback={lookback}"
+    expected = f"(batch, {time}, n_features={n_features})"
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{model} expects a torch.Tensor of shape {expected}, got {type(x).__name__}; "
+            "convert with torch.as_tensor(x, dtype=torch.float32)."
+        )
+    if x.ndim == 2 and n_features == 1:
+        x = x.unsqueeze(-1)
+    if x.ndim != 3:
+        hint = (
+            " A single window needs a batch axis: x.unsqueeze(0)."
+            if x.ndim == 2
+            else ""
+        )
+        raise ValueError(
+            f"{model} expects input of shape {expected}, got {tuple(x.shape)}.{hint}"
+        )
+    if x.shape[-1] != n_features:
+        raise ValueError(
+            f"{model} expects input of shape {expected}, got {tuple(x.shape)}: the last axis "
+            f"holds {x.shape[-1]} features, not {n_features}. Is the input (batch, features, "
+            "time) instead of (batch, time, features)?"
+        )
+    if lookback is not None and x.shape[1] != lookback:
+        raise ValueError(
+            f"{model} expects input of shape {expected}, got {tuple(x.shape)}: the model was "
+            f"built for windows of {lookback} steps."
+        )
+    return x
