@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import os
+import platform
 import sys
 import time
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ from nbclient import NotebookClient
 from tqdm import tqdm
 
 from helpers.files import atomic_output
+from helpers.results import record
 
 METADATA_KEY = "lstmbook"
 STORED_MODE = "standard"
@@ -81,7 +83,8 @@ def execute_notebook(
     """Run a notebook top to bottom in ``mode`` and save it with its outputs.
 
     The file is replaced only after a successful run (a failed run leaves it
-    untouched), and the saved notebook is stamped with the code hash and mode.
+    untouched), the saved notebook is stamped with the code hash and mode, and
+    the run time is recorded through :func:`helpers.results.record`.
 
     Returns
     -------
@@ -105,13 +108,16 @@ def execute_notebook(
     started = time.perf_counter()
     try:
         client.execute()
+        seconds = time.perf_counter() - started
+        # the run time is a result like any other: measured, never typed into prose
+        record(path.stem, "notebook run time", seconds, unit="s", dataset="",
+               note=f"{os.cpu_count()} CPU cores, {platform.machine()}")
     finally:
         bar.close()
         if env_before is None:
             os.environ.pop("LSTMBOOK_MODE", None)
         else:
             os.environ["LSTMBOOK_MODE"] = env_before
-    seconds = time.perf_counter() - started
     nb.metadata[METADATA_KEY] = {"code_sha256": code_hash(nb), "mode": mode}
     with atomic_output(path) as handle:
         nbformat.write(nb, handle)

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from helpers.notebooks import code_hash, execute_notebook, freshness_problems
+from helpers.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -104,13 +105,16 @@ def test_wrong_mode_error_output_and_counts_are_reported():
     assert "execution counts are [1, 5]" in problems
 
 
-def test_execute_stamps_a_notebook(tmp_path):
+def test_execute_stamps_a_notebook_and_records_its_run_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_RESULTS_DIR", str(tmp_path / "results"))
     path = tmp_path / "ok.ipynb"
     nbformat.write(tiny_notebook("import os\nprint(os.environ['LSTMBOOK_MODE'])"), path)
     execute_notebook(path, mode="smoke", progress=False)
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].outputs[0]["text"] == "smoke\n"
     assert freshness_problems(nb, mode="smoke") == []
+    timing = [r for r in load_results() if r.notebook == "ok" and r.name == "notebook run time"]
+    assert len(timing) == 1 and timing[0].value > 0 and timing[0].mode == "smoke"
 
 
 def test_failed_execution_leaves_the_file_untouched(tmp_path):

@@ -48,8 +48,7 @@ from helpers.autoencoders import (
     fit_joint,
     predict_joint,
 )
-from helpers.experiments.runner import Param
-from helpers.training import load_checkpoint, save_checkpoint
+from helpers.experiments.runner import Param, train_or_resume
 
 NAME = "mnist"
 #: The CLI sorts its summary by this metric, best first.
@@ -313,18 +312,20 @@ def run(
     p = check_params(params)
     _check_mode(mode)
     if resume and (checkpoint is None or not Path(checkpoint).exists()):
+        # before loading the data: a missing checkpoint should fail fast
         raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
     data = load_data(mode, p["view"])
-    if resume:
-        model = load_checkpoint(build_model(p), checkpoint, device=device)
-        metrics = evaluate_model(model, data, device=device)
-        metrics.update(best_epoch=0.0, seconds=0.0)
-        return metrics
-    model, _, metrics = train_config(p, data, mode=mode, device=device, epochs=epochs,
-                                     progress=progress)
-    if checkpoint is not None:
-        save_checkpoint(model, checkpoint)
-    return metrics
+
+    def train() -> tuple[nn.Module, dict[str, float]]:
+        model, _, metrics = train_config(p, data, mode=mode, device=device, epochs=epochs,
+                                         progress=progress)
+        return model, metrics
+
+    def reloaded(model: nn.Module) -> dict[str, float]:
+        return {**evaluate_model(model, data, device=device), "best_epoch": 0.0, "seconds": 0.0}
+
+    return train_or_resume(lambda: build_model(p), train, reloaded,
+                           checkpoint=checkpoint, resume=resume, device=device)
 
 
 def _check_mode(mode: str) -> None:

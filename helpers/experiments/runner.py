@@ -480,3 +480,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {args.output / 'summary.csv'} and {len(table)} run file(s) under "
           f"{args.output / 'runs'}")
     return 0
+
+
+def train_or_resume(
+    build: Callable[[], Any],
+    train: Callable[[], tuple[Any, dict[str, float]]],
+    evaluate: Callable[[Any], dict[str, float]],
+    *,
+    checkpoint: str | os.PathLike | None,
+    resume: bool,
+    device: Any,
+) -> dict[str, float]:
+    """The body every task's ``run`` shares: train and save, or reload and evaluate.
+
+    Parameters
+    ----------
+    build
+        Makes an untrained model of the configuration (to load weights into).
+    train
+        Trains one and returns ``(model, metrics)``.
+    evaluate
+        Metrics of a reloaded model; give them the same keys ``train`` returns.
+    checkpoint
+        Where the weights are saved after training, or loaded from with ``resume``.
+    resume
+        Reload ``checkpoint`` instead of training (the command line's ``--resume``).
+    device
+        Where a reloaded model lives.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``resume`` without an existing checkpoint.
+    """
+    from helpers.training import load_checkpoint, save_checkpoint
+
+    if resume:
+        if checkpoint is None or not os.path.exists(checkpoint):
+            raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
+        return evaluate(load_checkpoint(build(), checkpoint, device=device))
+    model, metrics = train()
+    if checkpoint is not None:
+        save_checkpoint(model, checkpoint)
+    return metrics

@@ -43,10 +43,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from helpers.experiments.runner import Param, PositiveFloat, PositiveInt
+from helpers.experiments.runner import Param, PositiveFloat, PositiveInt, train_or_resume
 from helpers.metrics import rmse
 from helpers.stocks import TickerScaler, Windows, check_prices, ticker_windows, time_cutoff
-from helpers.training import History, fit, load_checkpoint, predict, save_checkpoint
+from helpers.training import History, fit, predict
 
 NAME = "sp500"
 SETUPS = ("reconstruct", "many-to-many", "many-to-one")
@@ -486,21 +486,21 @@ def run(
     train_tickers = choose_tickers(prices["Name"].unique(), plan.train_tickers)
     data = prepare(prices, seq_len=int(params["seq_len"]), test_fraction=plan.test_fraction,
                    train_tickers=train_tickers, stride=plan.stride)
-    if resume:
-        if checkpoint is None:
-            raise ValueError("resume=True needs the checkpoint to load")
-        model = load_checkpoint(build_model(setup, params["hidden_size"]), checkpoint,
-                                device=device)
-    else:
+
+    def score(model: nn.Module) -> dict[str, float]:
+        return evaluate(model, setup, data, device=device)
+
+    def train() -> tuple[nn.Module, dict[str, float]]:
         model, _ = train_model(
             setup, data.train.values, hidden_size=params["hidden_size"],
             learning_rate=params["learning_rate"], gradient_clip=params["gradient_clip"],
             batch_size=params["batch_size"], epochs=epochs or plan.epochs, device=device,
             progress=progress,
         )
-        if checkpoint is not None:
-            save_checkpoint(model, checkpoint)
-    return evaluate(model, setup, data, device=device)
+        return model, score(model)
+
+    return train_or_resume(lambda: build_model(setup, params["hidden_size"]), train, score,
+                           checkpoint=checkpoint, resume=resume, device=device)
 
 
 # --- figures for the notebook -------------------------------------------------------

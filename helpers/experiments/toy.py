@@ -32,8 +32,8 @@ import numpy as np
 import torch
 
 from helpers.autoencoders import LSTMAutoencoder
-from helpers.experiments.runner import Param
-from helpers.training import History, evaluate, fit, load_checkpoint, save_checkpoint
+from helpers.experiments.runner import Param, train_or_resume
+from helpers.training import History, evaluate, fit
 
 NAME = "toy"
 #: The CLI sorts its summary by this metric, best first.
@@ -273,18 +273,18 @@ def run(
     """
     params = check_params(params)
     splits = make_splits(mode)
-    if resume:
-        if checkpoint is None or not Path(checkpoint).exists():
-            raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
-        model = load_checkpoint(build_model(params), checkpoint, device=device)
-        metrics = _metrics(model, splits, device, diverged=False)
-        metrics.update(best_epoch=0.0, seconds=0.0)
-        return metrics
-    model, _, metrics = train_config(params, splits, mode=mode, device=device, epochs=epochs,
-                                     progress=progress)
-    if checkpoint is not None:
-        save_checkpoint(model, checkpoint)
-    return metrics
+
+    def train() -> tuple[torch.nn.Module, dict[str, float]]:
+        model, _, metrics = train_config(params, splits, mode=mode, device=device,
+                                         epochs=epochs, progress=progress)
+        return model, metrics
+
+    def reloaded(model: torch.nn.Module) -> dict[str, float]:
+        return {**_metrics(model, splits, device, diverged=False),
+                "best_epoch": 0.0, "seconds": 0.0}
+
+    return train_or_resume(lambda: build_model(params), train, reloaded,
+                           checkpoint=checkpoint, resume=resume, device=device)
 
 
 def _metrics(model, splits: ToySplits, device, *, diverged: bool) -> dict[str, float]:
