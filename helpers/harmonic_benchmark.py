@@ -104,8 +104,16 @@ def benchmark_pivot(table: pd.DataFrame, value: str = "MSE") -> pd.DataFrame:
     return pivot.reindex(order)
 
 
-def plot_benchmark(table: pd.DataFrame, *, horizon: int, value: str = "MSE", ax=None):
-    """Grouped bars: one group per setting, one bar per method, log scale."""
+FLOOR = 1e-12
+
+
+def plot_benchmark(table: pd.DataFrame, *, horizon: int, value: str = "MSE", ax=None,
+                   legend: bool = True):
+    """Grouped bars: one group per setting, one bar per method, log scale.
+
+    Values below ``1e-12`` (rounding error) are drawn at ``1e-12``. The legend,
+    if any, goes to the right of the axes so it never hides a bar.
+    """
     ax = ax or plt.subplots(figsize=(11, 4))[1]
     subset = table[table["horizon"] == horizon]
     settings = list(dict.fromkeys(zip(subset["components"], subset["noise"], strict=True)))
@@ -115,13 +123,15 @@ def plot_benchmark(table: pd.DataFrame, *, horizon: int, value: str = "MSE", ax=
         rows = subset[subset["method"] == method].set_index(["components", "noise"])
         values = [rows[value].get(s, np.nan) for s in settings]
         ax.bar(np.arange(len(settings)) + (i - (len(methods) - 1) / 2) * width,
-               np.maximum(values, 1e-12), width, label=method)
+               np.maximum(values, FLOOR), width, label=method)
     ax.set_xticks(np.arange(len(settings)),
                   [f"{c} comp.\n{'noisy' if n else 'noise-free'}" for c, n in settings])
     ax.set_yscale("log")
-    ax.set(ylabel=f"{value} (log scale)", xlabel="test set",
+    ax.set_ylim(FLOOR / 3, None)
+    ax.set(ylabel=f"{value} (log scale, floor {FLOOR:.0e})", xlabel="test set",
            title=f"Forecast error at horizon {horizon} (lower is better)")
-    ax.legend(fontsize="small", ncol=2, loc="lower right")
+    if legend:
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -139,8 +149,10 @@ def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = Non
     ax.axvspan(0, n_analysis - 1, color="0.9", label="analysis window")
     ax.plot(signal, color="0.2", label="signal")
     ax.plot(rebuilt, "x-", markersize=3, linewidth=1, label="DFT reconstruction")
+    low, high = float(min(signal.min(), rebuilt.min())), float(max(signal.max(), rebuilt.max()))
+    ax.set_ylim(low - 0.45 * (high - low), high + 0.05 * (high - low))  # room for the legend
     ax.set(xlabel="t [samples]", ylabel="value", title="Signal and reconstruction")
-    ax.legend(fontsize="small", loc="lower left")
+    ax.legend(fontsize="small", loc="lower center", ncol=3, handlelength=1.5, columnspacing=1.0)
     ax = axes[0, 1]
     ax.plot(frequencies[1:], amplitudes[1:], ".-")
     ax.set(xscale="log", xlabel="frequency [1/samples]", ylabel="amplitude",
@@ -168,12 +180,14 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
     ``forecasts`` maps a name to an array ``(n_signals, horizon)`` placed right
     after the lookback, or ``(n_signals, length)`` covering the whole signal.
     The x axis starts at ``show_from`` (default: 60 samples before the end of
-    the lookback, so the forecast is readable).
+    the lookback, so the forecast is readable). ``lookback=0`` shades nothing
+    (for forecasts that cover the whole signal).
     """
     n = len(signals)
     fig, axes = plt.subplots(n, 1, figsize=(11, 2.4 * n), squeeze=False)
     for i, ax in enumerate(axes[:, 0]):
-        ax.axvspan(0, lookback - 1, color="0.92")
+        if lookback > 0:
+            ax.axvspan(0, lookback - 1, color="0.92")
         ax.plot(signals[i], color="0.2", label="signal")
         for name, values in forecasts.items():
             values = np.asarray(values)[i]
@@ -183,7 +197,7 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
         ax.set(ylabel="value", title=titles[i] if titles else "")
         first = max(0, lookback - 60) if show_from is None else show_from
         ax.set_xlim(first, signals.shape[1] - 1)
-    axes[-1, 0].set_xlabel("t [samples] (shaded: lookback)")
+    axes[-1, 0].set_xlabel("t [samples]" + (" (shaded: lookback)" if lookback > 0 else ""))
     axes[0, 0].legend(fontsize="small", ncol=len(forecasts) + 1, loc="upper left")
     if suptitle:
         fig.suptitle(suptitle)

@@ -9,6 +9,17 @@ from helpers.forecast import autoregressive_forecast, naive_autoregressive_forec
 from helpers.harmonic_models import NextStepLSTM
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny models: thread start-up and hand-offs dominate. On a busy machine the naive loop's
+    hundreds of small LSTM calls take seconds with several threads and a fraction of one with one.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def model():
     torch.manual_seed(0)
