@@ -64,3 +64,20 @@ def test_setup_notebook_prints_mode_device_seed_versions(monkeypatch, capsys):
     assert (run.mode, run.device.type, run.seed) == ("smoke", "cpu", 5)
     for fragment in ("mode:   smoke", "device: cpu", "seed:   5", f"torch {torch.__version__}"):
         assert fragment in printed
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_pytest_gpu_flag_without_cuda_is_a_clear_usage_error(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--book-device", "cuda", "--collect-only", "-q",
+         "-p", "no:cacheprovider", str(root / "tests" / "test_config.py")],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 4  # pytest's exit code for a usage error
+    assert "--book-device cuda was requested" in result.stderr
+    assert "sees no CUDA device" in result.stderr
