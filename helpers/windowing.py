@@ -181,7 +181,9 @@ def _check_finite(data: np.ndarray | torch.Tensor, name: str, chunk: int = 65536
         block = data[start : start + chunk].reshape(min(chunk, len(data) - start), -1)
         # NaN and inf propagate through a sum: one cheap reduction clears a clean block,
         # and only a suspicious one (or a finite overflow) is scanned row by row
-        if isfinite(block.sum()):
+        with np.errstate(over="ignore"):  # huge finite values may overflow: scanned below
+            total = block.sum()
+        if isfinite(total):
             continue
         bad_rows = ~isfinite(block).all(1)
         if bad_rows.any():

@@ -12,8 +12,8 @@ from sphinx import addnodes
 
 from helpers.results import Result, format_value, load_results
 
-COLUMNS = ("Result", "Value", "Unit", "Data set", "Note")
-WIDTHS = (30, 10, 6, 16, 38)
+COLUMNS = ("Result", "Value", "Unit", "Note")
+WIDTHS = (40, 12, 8, 40)
 
 
 class ResultsTable(Directive):
@@ -42,9 +42,13 @@ def _heading(notebook: str, entries: list[Result]) -> nodes.paragraph:
     link += nodes.literal(text=notebook)
     modes = ", ".join(sorted({e.mode for e in entries}))
     dates = ", ".join(sorted({e.date for e in entries}))
+    # one chapter mostly uses one data set: naming it once keeps the table narrow
+    datasets = "; ".join(dict.fromkeys(e.dataset for e in entries if e.dataset))
     heading = nodes.paragraph()
     heading += nodes.strong("", "", link)
     heading += nodes.Text(f" (recorded in {modes} mode, {dates})")
+    if datasets:
+        heading += nodes.Text(f". Data: {datasets}.")
     return heading
 
 
@@ -54,7 +58,7 @@ def _table(entries: list[Result]) -> nodes.table:
     head, body = nodes.thead(), nodes.tbody()
     head += _row(COLUMNS)
     body += [
-        _row((e.name, format_value(e.value), e.unit, e.dataset, e.note)) for e in entries
+        _row((e.name, format_value(e.value), e.unit, e.note)) for e in entries
     ]
     group += [head, body]
     table = nodes.table(classes=["results-table"])
