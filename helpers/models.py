@@ -104,15 +104,7 @@ class WindowRegressor(nn.Module):
         self.num_layers = num_layers
         self.head_type = head
         self.output_size = output_size
-        self.lstm = nn.LSTM(
-            input_size=n_features,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            batch_first=True,
-            # nn.LSTM only drops out between layers (and warns when there are none)
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.lstm, self.dropout = _lstm_with_dropout(n_features, hidden_size, num_layers, dropout)
         head_inputs = hidden_size * lookback if head == "flatten" else hidden_size
         self.head = nn.Linear(head_inputs, output_size)
 
@@ -186,14 +178,7 @@ class SequenceRegressor(nn.Module):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.output_size = output_size
-        self.lstm = nn.LSTM(
-            input_size=n_features,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.lstm, self.dropout = _lstm_with_dropout(n_features, hidden_size, num_layers, dropout)
         self.head = nn.Linear(hidden_size, output_size)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -264,3 +249,18 @@ def _as_batch_first(
             f"built for windows of {lookback} steps."
         )
     return x
+
+
+def _lstm_with_dropout(
+    n_features: int, hidden_size: int, num_layers: int, dropout: float
+) -> tuple[nn.LSTM, nn.Module]:
+    """A batch-first LSTM and the dropout applied to its output before the head."""
+    lstm = nn.LSTM(
+        input_size=n_features,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        batch_first=True,
+        # nn.LSTM only drops out between layers (and warns when there are none)
+        dropout=dropout if num_layers > 1 else 0.0,
+    )
+    return lstm, nn.Dropout(dropout) if dropout > 0 else nn.Identity()
