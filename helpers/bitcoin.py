@@ -65,30 +65,46 @@ ORIGINAL_FEATURES = [*CALENDAR_FEATURES, "open", "high", "low", "close_change", 
 
 # ----------------------------------------------------------------------------- loading
 
-def drop_flat_start(candles: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Cut the leading run of zero-volume minutes (a market that had not opened yet).
+def drop_flat_start(candles: pd.DataFrame, *, min_run: int = 30) -> tuple[pd.DataFrame, int]:
+    """Cut a leading run of minutes whose price never moves (a market not yet open).
 
-    CryptoDataDownload's first BTC/USDT minutes on Binance are a placeholder
-    price of 10,000 USDT with no trades; they teach a model nothing about
-    trading and would stretch the scaler's range.
+    CryptoDataDownload's first BTC/USDT minutes on Binance sit at a placeholder
+    price of 10,000 USDT for over an hour, with no trades or a few 0.001 BTC
+    test trades. They teach a model nothing about trading and would stretch the
+    scaler's range. A shorter flat run is an ordinary quiet market and is kept.
+
+    Parameters
+    ----------
+    candles
+        Sorted minute candles with ``open``, ``high``, ``low`` and ``close``.
+    min_run
+        Shortest leading run of unmoving minutes that counts as a placeholder.
 
     Returns
     -------
     (frame, n_dropped)
-        The frame from the first minute with volume onward, and how many rows went.
+        The frame from the first minute whose price moves, and how many rows went.
 
     Raises
     ------
     ValueError
-        If the frame has no ``volume`` column or no minute with trades.
+        If a price column is missing or the price never moves at all.
+
+    Examples
+    --------
+    >>> frame, n = drop_flat_start(candles)  # doctest: +SKIP
     """
-    if "volume" not in candles.columns:
-        raise ValueError("candles need a 'volume' column to find the flat start; "
+    missing = [c for c in ("open", "high", "low", "close") if c not in candles.columns]
+    if missing:
+        raise ValueError(f"candles need the columns {missing} to find a flat start; "
                          "pass the frame load_btc returns.")
-    traded = candles["volume"].to_numpy() > 0
-    if not traded.any():
-        raise ValueError("no minute in the candles has a volume above 0; check the source file.")
-    first = int(np.argmax(traded))
+    prices = candles[["open", "high", "low", "close"]].to_numpy()
+    flat = (prices == prices[0, 3]).all(axis=1)
+    if flat.all():
+        raise ValueError("the price never moves in these candles; check the source file.")
+    first = int(np.argmax(~flat))
+    if first < min_run:
+        return candles, 0
     return candles.iloc[first:], first
 
 
@@ -103,8 +119,8 @@ def load_candles(
     """Load BTC/USDT minute candles and handle their defects explicitly.
 
     Calls :func:`helpers.data.load_btc` with ``fill_gaps="ffill"`` (a missing
-    minute becomes a no-trade minute at the previous close), drops the leading
-    flat zero-volume run (:func:`drop_flat_start`) and, for quick runs, keeps
+    minute becomes a no-trade minute at the previous close), drops a leading
+    placeholder run of unmoving prices (:func:`drop_flat_start`) and, for quick runs, keeps
     the *last* ``max_rows`` minutes. What was done is printed and stored in
     ``frame.attrs["cleaning"]``.
 
@@ -146,7 +162,7 @@ def load_candles(
         print(
             f"{source}: {report['rows']:,} minutes from {candles.index[0]} to "
             f"{candles.index[-1]}; duplicates dropped: {report['duplicates_dropped']}, "
-            f"missing minutes filled: {report['minutes_filled']}, flat zero-volume minutes "
+            f"missing minutes filled: {report['minutes_filled']}, flat placeholder minutes "
             f"cut at the start: {flat}"
         )
     return candles

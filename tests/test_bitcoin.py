@@ -15,11 +15,12 @@ def candles(n=300, start="2025-08-01 00:00"):
                          "close": close, "volume": 1.0}, index=idx)
 
 
-def write_cdd(path, n=400, flat=20, missing_at=150):
+def write_cdd(path, n=400, flat=40, missing_at=150):
     """A CryptoDataDownload-style file: banner, header, newest first, a flat start, a gap."""
     frame = candles(n, "2019-09-08 17:57")
     frame.iloc[:flat, :4] = 10000.0
-    frame.iloc[:flat, 4] = 0.0
+    # like the real file: a placeholder price with a few 0.001 BTC test trades
+    frame.iloc[:flat, 4] = np.where(np.arange(flat) % 5 == 0, 0.001, 0.0)
     frame = frame.drop(frame.index[missing_at])
     lines = ["https://www.CryptoDataDownload.com",
              "unix,date,symbol,open,high,low,close,Volume BTC,Volume USDT,tradecount"]
@@ -94,9 +95,9 @@ def test_cryptodatadownload_path_of_the_notebook(tmp_path, monkeypatch, capsys):
     frame = btc.load_candles("cryptodatadownload")
     report = capsys.readouterr().out
     assert "1 missing minute" in report
-    assert "flat zero-volume minutes cut at the start: 20" in report
-    assert frame.attrs["cleaning"] == {"rows": 380, "duplicates_dropped": 0,
-                                       "minutes_filled": 1, "flat_start_dropped": 20}
+    assert "flat placeholder minutes cut at the start: 40" in report
+    assert frame.attrs["cleaning"] == {"rows": 360, "duplicates_dropped": 0,
+                                       "minutes_filled": 1, "flat_start_dropped": 40}
     assert (frame["volume"].iloc[0] > 0) and frame.index.is_monotonic_increasing
     table = btc.add_features(frame)
     train, val, _ = btc.chronological_split(table, (0.8, 0.1, 0.1))
@@ -111,7 +112,16 @@ def test_load_candles_rejects_nonsense_max_rows():
         btc.load_candles("binance-sample", max_rows=1)
 
 
-def test_flat_start_without_trades_is_an_error():
-    frame = candles(5).assign(volume=0.0)
-    with pytest.raises(ValueError, match="no minute"):
+def test_price_that_never_moves_is_an_error():
+    frame = candles(5).assign(open=1.0, high=1.0, low=1.0, close=1.0)
+    with pytest.raises(ValueError, match="never moves"):
         btc.drop_flat_start(frame)
+
+
+def test_a_short_quiet_start_is_kept():
+    frame = candles(60)
+    frame.iloc[:5, :4] = frame["close"].iloc[0]  # five quiet minutes: a market, not a placeholder
+    kept, dropped = btc.drop_flat_start(frame, min_run=30)
+    assert dropped == 0 and len(kept) == 60
+    _, dropped = btc.drop_flat_start(frame, min_run=5)
+    assert dropped == 5
