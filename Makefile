@@ -32,8 +32,10 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# the unit tests, and every docstring example in helpers (so the examples stay true)
 unit: $(STAMP)
 	$(PY) -m pytest tests -q
+	$(PY) -m pytest --doctest-modules helpers -q -p no:cacheprovider
 
 # every file standard mode needs, from LSTMBOOK_MIRROR or the internet, hash-checked
 data: $(STAMP)

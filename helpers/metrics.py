@@ -122,8 +122,9 @@ def directional_accuracy(y_true: Any, y_pred: Any, last: Any) -> float:
 
     Examples
     --------
+    >>> # up and right (1), down but forecast flat (0.5), truth flat (left out)
     >>> directional_accuracy([2.0, 0.0, 1.0], [3.0, 1.0, 1.0], [1.0, 1.0, 1.0])
-    0.5
+    0.75
     """
     t, p = _pair(y_true, y_pred)
     t, b = _pair(t, last)

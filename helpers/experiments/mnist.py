@@ -49,6 +49,7 @@ from helpers.autoencoders import (
     predict_joint,
 )
 from helpers.experiments.runner import Param, train_or_resume
+from helpers.experiments.runner import check_params as _check_params
 
 NAME = "mnist"
 #: The CLI sorts its summary by this metric, best first.
@@ -207,30 +208,8 @@ def check_params(params: dict[str, Any]) -> dict[str, Any]:
     >>> check_params({"model": "shared"})["model"]
     'shared'
     """
-    unknown = set(params) - set(PARAMS)
-    if unknown:
-        raise ValueError(f"unknown mnist parameter(s) {sorted(unknown)}; "
-                         f"allowed: {', '.join(PARAMS)}")
-    out = {}
-    for name, spec in PARAMS.items():
-        raw = params.get(name, spec.default[0])
-        if isinstance(raw, bool):
-            raise ValueError(f"{name}={raw!r} must be a {spec.type.__name__}, not a bool")
-        try:
-            value = spec.type(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name}={raw!r} is not a {spec.type.__name__}") from None
-        if spec.choices is not None and value not in spec.choices:
-            raise ValueError(f"{name}={raw!r} is not allowed; choose one of "
-                             f"{', '.join(map(str, spec.choices))}")
-        if spec.type is int and value != raw:
-            raise ValueError(f"{name}={raw!r} must be a whole number")
-        if name in _POSITIVE and not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{name}={raw!r} must be positive")
-        if name in _NON_NEGATIVE and not (value >= 0 and math.isfinite(value)):
-            raise ValueError(f"{name}={raw!r} must be zero or positive")
-        out[name] = value
-    return out
+    return _check_params("mnist", params, PARAMS, positive=_POSITIVE,
+                         non_negative=_NON_NEGATIVE)
 
 
 def build_model(params: dict[str, Any]) -> nn.Module:

@@ -56,7 +56,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -523,3 +523,62 @@ def train_or_resume(
     if checkpoint is not None:
         save_checkpoint(model, checkpoint)
     return metrics
+
+
+def check_params(
+    task: str,
+    params: Mapping[str, Any],
+    specs: Mapping[str, Param],
+    *,
+    positive: Collection[str] = (),
+    non_negative: Collection[str] = (),
+) -> dict[str, Any]:
+    """Validate one configuration against a task's ``PARAMS``, filling in defaults.
+
+    Parameters
+    ----------
+    task
+        The task's name, for the messages.
+    params
+        The configuration; a missing name takes the first of its defaults.
+    specs
+        The task's ``PARAMS``.
+    positive, non_negative
+        Names whose values must be above 0, or at least 0 (and finite).
+
+    Raises
+    ------
+    ValueError
+        Unknown names, booleans, values of the wrong type, outside the choices,
+        fractional where a whole number is needed, or out of range.
+
+    Examples
+    --------
+    >>> specs = {"hidden_size": Param(int, (8,), "units")}
+    >>> check_params("toy", {}, specs, positive=["hidden_size"])
+    {'hidden_size': 8}
+    """
+    unknown = sorted(set(params) - set(specs))
+    if unknown:
+        raise ValueError(f"unknown {task} parameter(s) {unknown}; allowed: {', '.join(specs)}")
+    checked = {}
+    for name, spec in specs.items():
+        raw = params.get(name, spec.default[0])
+        if isinstance(raw, bool):  # bool is an int to Python, never a hyper-parameter here
+            raise ValueError(f"{name}={raw!r} must be a {spec.type.__name__}, not a bool")
+        try:
+            value = spec.type(raw)
+        except (TypeError, ValueError) as error:
+            kind = spec.type.__name__
+            raise ValueError(f"{name}={raw!r} is not a valid {kind}: {error}") from None
+        if spec.choices is not None and value not in spec.choices:
+            raise ValueError(f"{name}={raw!r} is not allowed; choose one of "
+                             f"{', '.join(map(str, spec.choices))}")
+        if isinstance(value, int) and isinstance(raw, float) and not raw.is_integer():
+            raise ValueError(f"{name}={raw!r} must be a whole number")
+        if name in positive and not (value > 0 and math.isfinite(value)):
+            raise ValueError(f"{name}={raw!r} must be positive")
+        if name in non_negative and not (value >= 0 and math.isfinite(value)):
+            raise ValueError(f"{name}={raw!r} must be zero or positive")
+        checked[name] = value
+    return checked

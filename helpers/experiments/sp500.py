@@ -43,7 +43,13 @@ import pandas as pd
 import torch
 from torch import nn
 
-from helpers.experiments.runner import Param, PositiveFloat, PositiveInt, train_or_resume
+from helpers.experiments.runner import (
+    Param,
+    PositiveFloat,
+    PositiveInt,
+    check_params,
+    train_or_resume,
+)
 from helpers.metrics import rmse
 from helpers.stocks import TickerScaler, Windows, check_prices, ticker_windows, time_cutoff
 from helpers.training import History, fit, predict
@@ -478,7 +484,7 @@ def run(
     progress: bool = True,
 ) -> dict[str, float]:
     """Train (or, with ``resume``, load) one configuration and return its test metrics."""
-    params = {**{k: p.default[0] for k, p in PARAMS.items()}, **params}
+    params = check_params("sp500", params, PARAMS)
     setup = params["setup"]
     _check_setup(setup)
     plan = budget(mode)
