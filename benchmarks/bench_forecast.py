@@ -12,23 +12,15 @@ Run: ``python benchmarks/bench_forecast.py`` (exit status 1 if a target is misse
 from __future__ import annotations
 
 import sys
-import time
 
 import torch
+from timing import best_of  # benchmarks/timing.py (scripts run from this folder)
 
 from helpers.forecast import autoregressive_forecast, naive_autoregressive_forecast
 from helpers.harmonic_models import NextStepLSTM
 
 CONTEXT, STEPS, HIDDEN, TARGET = 1000, 500, 100, 50.0
 
-
-def best_of(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:

@@ -10,11 +10,11 @@ Run: ``make bench`` or ``python benchmarks/bench_windowing.py``.
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import numpy as np
 import pandas as pd
+from timing import best_of  # benchmarks/timing.py (scripts run from this folder)
 
 from helpers.windowing import make_windows
 
@@ -31,14 +31,6 @@ def pandas_loop(frame: pd.DataFrame, lookback: int, count: int) -> list[np.ndarr
         targets.append(frame[target].iloc[i + lookback])
     return windows
 
-
-def best_of(function, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
