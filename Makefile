@@ -17,7 +17,7 @@ book: $(STAMP)
 test: $(STAMP) lint unit data notebooks build-book render-check
 
 execute: $(STAMP)
-	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
+	$(PY) -m helpers.book.notebooks execute $(NOTEBOOKS)
 
 # torch goes in first: with 2.13.0 already installed, the range in
 # pyproject.toml is satisfied and pip never pulls the multi-GB CUDA build.

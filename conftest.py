@@ -14,32 +14,37 @@ import tempfile
 
 import pytest
 
+from helpers.config import (
+    DEVICE_VARIABLE,
+    DEVICES,
+    MODE_VARIABLE,
+    MODES,
+    PROGRESS_VARIABLE,
+    resolve_device,
+)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("lstmbook")
     group.addoption(
-        "--book-mode", default="smoke", choices=["smoke", "standard", "full"],
-        help="run mode for notebooks (LSTMBOOK_MODE); default: smoke",
+        "--book-mode", default="smoke", choices=MODES,
+        help=f"run mode for notebooks ({MODE_VARIABLE}); default: smoke",
     )
     group.addoption(
-        "--book-device", default="cpu", choices=["auto", "cpu", "cuda"],
-        help="torch device for notebooks (LSTMBOOK_DEVICE); default: cpu",
+        "--book-device", default="cpu", choices=DEVICES,
+        help=f"torch device for notebooks ({DEVICE_VARIABLE}); default: cpu",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     device = config.getoption("--book-device")
-    if device == "cuda":
-        import torch
-
-        if not torch.cuda.is_available():
-            raise pytest.UsageError(
-                f"--book-device cuda was requested, but PyTorch {torch.__version__} sees no "
-                "CUDA device on this machine. Use --book-device cpu (or auto), or run on a "
-                "machine with an NVIDIA GPU and a CUDA build of PyTorch."
-            )
-    os.environ["LSTMBOOK_MODE"] = config.getoption("--book-mode")
-    os.environ["LSTMBOOK_DEVICE"] = device
+    try:
+        resolve_device(device)
+    except RuntimeError as error:  # cuda without a GPU: the same message as everywhere
+        raise pytest.UsageError(f"--book-device {device}: {error}") from None
+    os.environ[MODE_VARIABLE] = config.getoption("--book-mode")
+    os.environ[DEVICE_VARIABLE] = device
+    os.environ[PROGRESS_VARIABLE] = "0"
     os.environ.setdefault("MPLBACKEND", "Agg")
     # test runs must never overwrite the standard-mode numbers stored in book/results
     os.environ["LSTMBOOK_RESULTS_DIR"] = tempfile.mkdtemp(prefix="lstmbook-results-")

@@ -17,7 +17,7 @@ import torch
 from timing import best_of  # benchmarks/timing.py (scripts run from this folder)
 
 from helpers.forecast import autoregressive_forecast, naive_autoregressive_forecast
-from helpers.harmonic_models import NextStepLSTM
+from helpers.harmonics.models import NextStepLSTM
 
 CONTEXT, STEPS, HIDDEN, TARGET = 1000, 500, 100, 50.0
 

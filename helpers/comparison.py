@@ -1,279 +1,259 @@
-"""Train model variants over several seeds and compare them fairly.
+"""Is a model better than its baseline? A ratio, a 95% interval and a verdict.
 
-One training run says little: a different seed (initial weights, batch order)
-can move a test score by more than the difference between two models. The
-functions here train the same recipe once per seed, keep every score, and put
-variants side by side with the spread over seeds.
+A single test score says little: another seed, or another stretch of test
+data, can move it by more than the gap between two models. :func:`compare`
+takes the *paired* per-sample losses of a model and a baseline (e.g. squared
+errors on the same test windows, in time order) and reports
+
+* the ratio of their mean losses (below 1: the model is better);
+* a 95% interval for that ratio from a moving-block bootstrap: blocks of
+  consecutive samples are resampled together, so errors that come in
+  streaks (they do in time series) do not make the interval too narrow;
+  with several training seeds the seeds are resampled too;
+* a Diebold-Mariano test of equal expected loss, with a Newey-West variance
+  over the same block length (Diebold & Mariano, 1995);
+* a verdict, exactly one of ``better``, ``worse`` or ``no clear difference``,
+  decided by the interval against 1, and never ``better`` or ``worse`` when
+  the seeds themselves land on both sides of the baseline.
 
 Examples
 --------
->>> import numpy as np, torch
+>>> import numpy as np
 >>> rng = np.random.default_rng(0)
->>> x = rng.normal(size=(96, 3)).astype("float32")
->>> y = x.sum(axis=1, keepdims=True)
->>> runs = compare_over_seeds(
-...     lambda: torch.nn.Linear(3, 1), (x[:64], y[:64]), None, x[64:],
-...     lambda prediction: float(np.mean((prediction - y[64:]) ** 2)),
-...     seeds=[0, 1], fit_kwargs={"epochs": 20, "lr": 0.05, "batch_size": 8, "device": "cpu"},
-... )
->>> len(runs.scores), runs.mean < 0.1
-(2, True)
->>> summarise_runs({"linear": runs}).columns.tolist()
-['mean', 'min', 'max', 'parameters']
+>>> baseline = rng.normal(size=500) ** 2
+>>> result = compare(0.5 * baseline, baseline, model="half", baseline="full")
+>>> result.ratio, result.verdict
+(0.5, 'better')
+>>> print(result.sentence(digits=2))
+half vs full: MSE ratio 0.50 (95% interval 0.50 to 0.50), 1 seed, 500 paired samples: better.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import torch
-from torch import nn
 
-from helpers.training import ArrayPair, Batches, History, fit, predict
+from helpers.validation import check_finite, check_positive_int, check_shapes_match, to_numpy
 
-__all__ = [
-    "SeedRuns",
-    "compare_over_seeds",
-    "describe_difference",
-    "ranges_overlap",
-    "summarise_runs",
-    "unscaled_mse",
-]
+__all__ = ["VERDICTS", "Comparison", "compare", "default_block_length", "diebold_mariano"]
 
-#: ``fit`` arguments that :func:`compare_over_seeds` sets itself.
-_RESERVED = ("seed", "val", "progress")
+#: The only verdicts a comparison can reach.
+VERDICTS = ("better", "worse", "no clear difference")
 
 
 @dataclass(frozen=True)
-class SeedRuns:
-    """The outcome of training one recipe once per seed.
+class Comparison:
+    """A model against its baseline on paired per-sample losses.
 
     Attributes
     ----------
+    model, baseline, metric
+        Names used in sentences and on the Results page.
+    ratio
+        Mean loss of the model over that of the baseline (all seeds pooled);
+        with ``root=True`` the square root of it (e.g. an RMSE ratio).
+    ci
+        ``(low, high)``: 95% moving-block bootstrap interval of ``ratio``.
+    verdict
+        One of :data:`VERDICTS`.
     seeds
-        The seeds, in the order they ran.
-    scores
-        One test score per seed, in the same order.
-    predictions
-        The raw test predictions of every seed (as returned by ``predict``).
-    model, history
-        The model trained with the first seed, and its :class:`History`.
+        Number of training seeds behind the model's losses.
+    seed_ratios
+        The ratio of each seed alone.
+    p_value
+        Two-sided Diebold-Mariano p-value (seed-averaged losses).
+    block_length, n
+        Bootstrap block length and number of paired samples.
     """
 
-    seeds: tuple[int, ...]
-    scores: tuple[float, ...]
-    predictions: tuple[np.ndarray, ...]
-    model: nn.Module
-    history: History
+    model: str
+    baseline: str
+    metric: str
+    ratio: float
+    ci: tuple[float, float]
+    verdict: str
+    seeds: int
+    seed_ratios: tuple[float, ...]
+    p_value: float
+    block_length: int
+    n: int
 
-    @property
-    def mean(self) -> float:
-        """Mean score over the seeds."""
-        return float(np.mean(self.scores))
+    def sentence(self, digits: int = 3) -> str:
+        """The comparison in one sentence, built from the numbers."""
+        low, high = self.ci
+        seeds = f"{self.seeds} seed" + ("s" if self.seeds != 1 else "")
+        spread = ""
+        if self.seeds > 1:
+            spread = (f" (seeds alone: {min(self.seed_ratios):.{digits}f} to "
+                      f"{max(self.seed_ratios):.{digits}f})")
+        return (f"{self.model} vs {self.baseline}: {self.metric} ratio {self.ratio:.{digits}f} "
+                f"(95% interval {low:.{digits}f} to {high:.{digits}f}), {seeds}{spread}, "
+                f"{self.n} paired samples: {self.verdict}.")
 
-    @property
-    def n_parameters(self) -> int:
-        """Number of trainable numbers in the model."""
-        return sum(p.numel() for p in self.model.parameters())
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON (the Results page reads them)."""
+        out = asdict(self)
+        out["ci"] = [float(v) for v in self.ci]
+        out["seed_ratios"] = [float(v) for v in self.seed_ratios]
+        return out
 
 
-def compare_over_seeds(
-    build: Callable[[], nn.Module],
-    train: ArrayPair | Batches,
-    val: ArrayPair | Batches | None,
-    test_inputs: Any,
-    score: Callable[[np.ndarray], float],
+def default_block_length(n: int) -> int:
+    """``ceil(n ** (1/3))``: the usual order of block length for a block bootstrap.
+
+    Examples
+    --------
+    >>> default_block_length(1000)
+    10
+    """
+    return max(1, math.ceil(round(n ** (1 / 3), 9)))
+
+
+def _as_losses(losses: Any, name: str) -> np.ndarray:
+    array = to_numpy(losses, dtype=float)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] == 0:
+        raise ValueError(
+            f"{name} must hold one loss per sample, shape (n,), or one row per seed, shape "
+            f"(seeds, n); got {np.shape(losses)}."
+        )
+    check_finite(array.T, name)
+    if (array < 0).any():
+        raise ValueError(f"{name} holds negative values; pass losses (e.g. squared errors), "
+                         "not signed errors.")
+    return array
+
+
+def _block_means(losses: np.ndarray, starts: np.ndarray, block: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Mean loss of each bootstrap replicate: seeds resampled, then blocks of samples.
+
+    ``starts`` is ``(replicates, blocks)``; block sums come from a cumulative
+    sum, so a replicate costs one gather instead of a copy of the data.
+    """
+    seeds, n = losses.shape
+    cumulative = np.concatenate([np.zeros((seeds, 1)), np.cumsum(losses, axis=1)], axis=1)
+    block_sums = cumulative[:, block:] - cumulative[:, : n - block + 1]  # (seeds, starts)
+    weights = rng.multinomial(seeds, np.full(seeds, 1 / seeds), size=len(starts)) / seeds
+    picked = block_sums[:, starts]  # (seeds, replicates, blocks)
+    return np.einsum("rs,srk->r", weights, picked) / (starts.shape[1] * block)
+
+
+def compare(
+    model_losses: Any,
+    baseline_losses: Any,
     *,
-    seeds: Sequence[int],
-    fit_kwargs: Mapping[str, Any] | None = None,
-) -> SeedRuns:
-    """Build, train and score a fresh model for every seed.
-
-    For each seed: ``torch.manual_seed(seed)``, ``model = build()``,
-    ``fit(model, train, val=val, seed=seed, progress=False, **fit_kwargs)``,
-    then ``score(predict(model, test_inputs))``. The seed thus fixes both the
-    initial weights and the order of the training batches.
+    model: str = "model",
+    baseline: str = "baseline",
+    metric: str = "MSE",
+    root: bool = False,
+    block_length: int | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> Comparison:
+    """Compare paired per-sample losses of a model and a baseline.
 
     Parameters
     ----------
-    build
-        Returns a new, untrained model.
-    train, val
-        Passed to :func:`helpers.training.fit` (``val`` may be ``None``).
-    test_inputs
-        Inputs whose predictions are scored.
-    score
-        Maps the predictions to one number, e.g. the test MSE in the target's
-        original units (un-scale inside ``score``).
-    seeds
-        One training run per seed; at least one, no repeats.
-    fit_kwargs
-        Further arguments for ``fit`` (``lr``, ``epochs``, ``patience``, ...).
+    model_losses
+        Losses per test sample in time order, shape ``(n,)``, or one row per
+        training seed, ``(seeds, n)``.
+    baseline_losses
+        Losses of the baseline on the same samples, ``(n,)`` (or ``(seeds, n)``
+        for a trained baseline).
+    model, baseline, metric
+        Names for the sentence and the Results page.
+    root
+        Report the ratio of *root* mean losses (RMSE ratio from squared errors).
+    block_length
+        Samples per bootstrap block; default :func:`default_block_length`.
+    n_boot
+        Bootstrap resamples.
+    seed
+        Seeds the bootstrap (not the models).
 
     Returns
     -------
-    SeedRuns
+    Comparison
 
     Raises
     ------
     ValueError
-        For no seeds, repeated seeds, or ``fit_kwargs`` naming ``seed``,
-        ``val`` or ``progress`` (this function sets those).
-
-    Examples
-    --------
-    >>> import numpy as np, torch
-    >>> x = np.ones((8, 2), dtype="float32")
-    >>> runs = compare_over_seeds(lambda: torch.nn.Linear(2, 1), (x, x[:, :1]), None, x,
-    ...                           lambda p: float(p.mean()), seeds=[3, 4],
-    ...                           fit_kwargs={"epochs": 1, "device": "cpu"})
-    >>> runs.seeds
-    (3, 4)
-    """
-    seeds = tuple(int(seed) for seed in seeds)
-    if not seeds:
-        raise ValueError("seeds is empty: pass at least one seed, e.g. seeds=[0, 1, 2].")
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds {list(seeds)} repeat: each seed must appear once.")
-    fit_kwargs = dict(fit_kwargs or {})
-    reserved = sorted(set(fit_kwargs) & set(_RESERVED))
-    if reserved:
-        raise ValueError(
-            f"fit_kwargs must not set {reserved}: compare_over_seeds passes them itself."
-        )
-
-    scores, predictions = [], []
-    first_model, first_history = None, None
-    for seed in seeds:
-        torch.manual_seed(seed)
-        model = build()
-        history = fit(model, train, val=val, seed=seed, progress=False, **fit_kwargs)
-        prediction = predict(model, test_inputs)
-        scores.append(float(score(prediction)))
-        predictions.append(prediction)
-        if first_model is None:
-            first_model, first_history = model, history
-    return SeedRuns(seeds, tuple(scores), tuple(predictions), first_model, first_history)
-
-
-def unscaled_mse(scaler: Any, truth: Any) -> Callable[[Any], float]:
-    """A ``score`` for :func:`compare_over_seeds`: MSE in the target's own units.
-
-    The returned function maps scaled predictions back with
-    ``scaler.inverse_transform`` and returns their mean squared error against
-    ``truth``, which is given in original units. Scores of pipelines that scale
-    differently are only comparable this way.
-
-    Parameters
-    ----------
-    scaler
-        A fitted scikit-learn-style scaler of the target (one column).
-    truth
-        The targets in original units, shape ``(n,)`` or ``(n, 1)``.
+        For losses of different lengths, negative or non-finite losses, or a
+        block longer than the data.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> y = np.array([[1.0], [3.0]])
-    >>> score = unscaled_mse(StandardScaler().fit(y), y)
-    >>> score(np.array([[-1.0], [1.0]])), score(np.array([0.0, 0.0]))
-    (0.0, 1.0)
+    >>> noise = np.random.default_rng(1).exponential(size=(3, 400))
+    >>> compare(noise, noise[0]).verdict
+    'no clear difference'
     """
-    truth = np.asarray(truth, dtype=float).reshape(-1, 1)
+    a, b = _as_losses(model_losses, "model_losses"), _as_losses(baseline_losses, "baseline_losses")
+    check_shapes_match((a.shape[1],), (b.shape[1],), ("model_losses", "baseline_losses"),
+                       hint="Score both on the same test samples, in the same order.")
+    n = a.shape[1]
+    block = default_block_length(n) if block_length is None else check_positive_int(
+        block_length, "block_length")
+    if block > n:
+        raise ValueError(f"block_length={block} is longer than the {n} samples.")
+    n_boot = check_positive_int(n_boot, "n_boot")
+    if b.mean() == 0:
+        raise ValueError("the baseline's mean loss is 0: a ratio to it is undefined.")
 
-    def score(scaled_prediction: Any) -> float:
-        prediction = np.asarray(scaled_prediction, dtype=float)
-        if prediction.size != len(truth):
-            raise ValueError(
-                f"{prediction.size} predictions for {len(truth)} targets: pass one value per "
-                "target (for a many-to-many model, keep the last step: prediction[:, -1])."
-            )
-        unscaled = scaler.inverse_transform(prediction.reshape(-1, 1))
-        return float(np.mean((unscaled - truth) ** 2))
+    def finish(ratio: np.ndarray) -> np.ndarray:
+        return np.sqrt(ratio) if root else ratio
 
-    return score
+    rng = np.random.default_rng(seed)
+    # the same blocks for model and baseline: the losses stay paired
+    starts = rng.integers(0, n - block + 1, size=(n_boot, math.ceil(n / block)))
+    mean_a = _block_means(a, starts, block, rng)
+    mean_b = _block_means(b, starts, block, rng)
+    boot = finish(mean_a / np.where(mean_b > 0, mean_b, np.nan))
+    low, high = (float(v) for v in np.nanpercentile(boot, [2.5, 97.5]))
+    ratio = float(finish(a.mean() / b.mean()))
+    seed_ratios = tuple(float(finish(row.mean() / b.mean())) for row in a)
+    straddles = min(seed_ratios) < 1 < max(seed_ratios)
+    if high < 1 and not straddles:
+        verdict = "better"
+    elif low > 1 and not straddles:
+        verdict = "worse"
+    else:
+        verdict = "no clear difference"
+    p_value = diebold_mariano(a.mean(axis=0), b.mean(axis=0), lags=block - 1)
+    return Comparison(model, baseline, ("R" + metric) if root and not metric.startswith("R")
+                      else metric, ratio, (low, high), verdict, len(a), seed_ratios, p_value,
+                      block, n)
 
 
-def summarise_runs(runs: Mapping[str, SeedRuns], *, score_name: str | None = None) -> pd.DataFrame:
-    """One row per variant: mean, min and max score over seeds, and model size.
+def diebold_mariano(model_losses: Any, baseline_losses: Any, *, lags: int = 0) -> float:
+    """Two-sided p-value of the Diebold-Mariano test of equal expected loss.
 
-    Parameters
-    ----------
-    runs
-        Variant name to its :class:`SeedRuns`, in the order of the rows.
-    score_name
-        Prefixes the mean column, e.g. ``"test MSE"`` gives ``"test MSE (mean)"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``mean`` (or ``"<score_name> (mean)"``), ``min``, ``max`` and
-        ``parameters``; the index is named ``"model (N seeds)"`` when every
-        variant ran the same number of seeds.
+    The statistic is the mean loss difference over its standard error, with
+    a Newey-West (Bartlett kernel) long-run variance over ``lags`` lags
+    (``horizon - 1`` for ``horizon``-step forecasts, more for errors that
+    come in streaks); it is compared with a standard normal.
 
     Examples
     --------
-    >>> import torch
-    >>> one = SeedRuns((0, 1), (1.0, 3.0), (), torch.nn.Linear(2, 1), History())
-    >>> summarise_runs({"a": one}, score_name="MSE").loc["a"].tolist()
-    [2.0, 1.0, 3.0, 3.0]
+    >>> import numpy as np
+    >>> e = np.random.default_rng(0).exponential(size=300)
+    >>> diebold_mariano(e, e)
+    1.0
     """
-    if not runs:
-        raise ValueError("runs is empty: nothing to summarise.")
-    mean_column = f"{score_name} (mean)" if score_name else "mean"
-    table = pd.DataFrame(
-        {
-            mean_column: [r.mean for r in runs.values()],
-            "min": [float(np.min(r.scores)) for r in runs.values()],
-            "max": [float(np.max(r.scores)) for r in runs.values()],
-            "parameters": [r.n_parameters for r in runs.values()],
-        },
-        index=list(runs),
-    )
-    counts = {len(r.seeds) for r in runs.values()}
-    table.index.name = f"model ({counts.pop()} seeds)" if len(counts) == 1 else "model"
-    return table
-
-
-def ranges_overlap(a: Sequence[float], b: Sequence[float]) -> bool:
-    """Whether the ranges ``[min(a), max(a)]`` and ``[min(b), max(b)]`` overlap.
-
-    Examples
-    --------
-    >>> ranges_overlap([1, 3], [2, 5]), ranges_overlap([1, 2], [3, 4])
-    (True, False)
-    """
-    if len(a) == 0 or len(b) == 0:
-        raise ValueError("both score lists need at least one value.")
-    return max(min(a), min(b)) <= min(max(a), max(b))
-
-
-def describe_difference(
-    runs: Mapping[str, SeedRuns], a: str, b: str, *, digits: int = 4
-) -> str:
-    """A sentence: which of two variants scored lower on average, and whether
-    their ranges over seeds overlap (if they do, the difference may be noise).
-
-    Examples
-    --------
-    >>> import torch
-    >>> def runs_with(*scores):
-    ...     return SeedRuns((0, 1), scores, (), torch.nn.Linear(1, 1), History())
-    >>> describe_difference({"A": runs_with(2.0, 3.0), "B": runs_with(1.0, 1.5)}, "A", "B")
-    'B (1.2500) is lower than A (2.5000); their seed ranges do not overlap.'
-    """
-    missing = [name for name in (a, b) if name not in runs]
-    if missing:
-        raise KeyError(f"no runs named {missing}; known: {list(runs)}.")
-    low, high = (a, b) if runs[a].mean <= runs[b].mean else (b, a)
-    overlap = ranges_overlap(runs[a].scores, runs[b].scores)
-    return (
-        f"{low} ({runs[low].mean:.{digits}f}) is lower than {high} "
-        f"({runs[high].mean:.{digits}f}); their seed ranges "
-        f"{'overlap' if overlap else 'do not overlap'}."
-    )
+    d = to_numpy(model_losses, dtype=float) - to_numpy(baseline_losses, dtype=float)
+    lags = check_positive_int(lags, "lags", minimum=0)
+    n = len(d)
+    centred = d - d.mean()
+    variance = centred @ centred / n
+    for lag in range(1, min(lags, n - 1) + 1):
+        weight = 1 - lag / (lags + 1)
+        variance += 2 * weight * (centred[lag:] @ centred[:-lag]) / n
+    if variance <= 0:
+        return 1.0 if d.mean() == 0 else 0.0
+    statistic = d.mean() / math.sqrt(variance / n)
+    return float(math.erfc(abs(statistic) / math.sqrt(2)))

@@ -10,6 +10,11 @@ this module:
 ``LSTMBOOK_DEVICE``
     ``auto`` (the default: CUDA when available), ``cpu`` or ``cuda``.
 
+The names of the modes and devices are written here once; the command lines,
+the notebook executor and the test options import them. PyTorch is imported
+only by the functions that need it, so ``python -m helpers.experiments --help``
+answers without loading it.
+
 Examples
 --------
 >>> import os
@@ -23,20 +28,57 @@ Examples
 from __future__ import annotations
 
 import os
-import platform
 import random
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-import torch
 
+if TYPE_CHECKING:
+    import torch
+
+#: Run modes, smallest first.
 MODES = ("smoke", "standard", "full")
+#: Device names ``LSTMBOOK_DEVICE`` (and every ``device=`` argument) accepts.
 DEVICES = ("auto", "cpu", "cuda")
 MODE_VARIABLE = "LSTMBOOK_MODE"
 DEVICE_VARIABLE = "LSTMBOOK_DEVICE"
+DEFAULT_MODE = "standard"
+#: ``0`` hides progress bars (stored notebook runs and tests set it).
+PROGRESS_VARIABLE = "LSTMBOOK_PROGRESS"
 
 T = TypeVar("T")
+
+__all__ = [
+    "DEVICES",
+    "DEVICE_VARIABLE",
+    "MODES",
+    "MODE_VARIABLE",
+    "PROGRESS_VARIABLE",
+    "by_mode",
+    "check_mode",
+    "get_device",
+    "get_mode",
+    "resolve_device",
+    "seed_everything",
+    "show_progress",
+]
+
+
+def check_mode(mode: str, *, source: str = "mode") -> str:
+    """Return ``mode`` normalised, or raise a ``ValueError`` naming ``source``.
+
+    Examples
+    --------
+    >>> check_mode(" Standard ")
+    'standard'
+    """
+    name = str(mode).strip().lower()
+    if name not in MODES:
+        raise ValueError(
+            f"{source}={mode!r} is not a run mode; use one of {', '.join(MODES)} "
+            f"(for example `export {MODE_VARIABLE}=standard`)."
+        )
+    return name
 
 
 def get_mode() -> str:
@@ -47,17 +89,15 @@ def get_mode() -> str:
     ValueError
         If the variable holds anything but ``smoke``, ``standard`` or ``full``.
     """
-    mode = os.environ.get(MODE_VARIABLE, "standard").strip().lower()
-    if mode not in MODES:
-        raise ValueError(
-            f"{MODE_VARIABLE}={mode!r} is not a run mode; use one of {', '.join(MODES)} "
-            f"(for example `export {MODE_VARIABLE}=standard`)."
-        )
-    return mode
+    return check_mode(os.environ.get(MODE_VARIABLE, DEFAULT_MODE), source=MODE_VARIABLE)
 
 
 def by_mode(*, smoke: T, standard: T, full: T) -> T:
     """Pick the value that belongs to the current run mode.
+
+    This is the one way the book sizes a run: every budget (rows, epochs,
+    seeds, grids) is written as a ``by_mode`` call in a notebook's settings
+    cell or in a chapter module.
 
     Examples
     --------
@@ -66,33 +106,56 @@ def by_mode(*, smoke: T, standard: T, full: T) -> T:
     return {"smoke": smoke, "standard": standard, "full": full}[get_mode()]
 
 
-def get_device() -> torch.device:
-    """Return the torch device named by ``LSTMBOOK_DEVICE`` (default ``auto``).
+def resolve_device(device: str | torch.device | None = None) -> torch.device:
+    """The torch device for ``device``; ``None`` reads ``LSTMBOOK_DEVICE``.
 
-    ``auto`` picks CUDA when it is available and the CPU otherwise. Asking for
-    ``cuda`` on a machine without it is an error, never a silent fallback.
+    ``auto`` picks CUDA when it is available and the CPU otherwise. Asking
+    for ``cuda`` on a machine without it is an error, never a silent fallback,
+    whether it comes from the argument or from the environment.
 
     Raises
     ------
     ValueError
         For an unknown device name.
     RuntimeError
-        If ``cuda`` is requested but PyTorch sees no CUDA device.
+        If CUDA is requested but PyTorch sees no CUDA device.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
     """
-    name = os.environ.get(DEVICE_VARIABLE, "auto").strip().lower()
-    if name not in DEVICES:
-        raise ValueError(
-            f"{DEVICE_VARIABLE}={name!r} is not a device; use one of {', '.join(DEVICES)}."
-        )
-    if name == "auto":
+    import torch
+
+    if isinstance(device, torch.device):
+        name, source = device.type, "device"
+        if name not in DEVICES:
+            raise ValueError(f"device={device!s} is not supported; use one of "
+                             f"{', '.join(DEVICES)}.")
+    elif device is None:
+        name, source = os.environ.get(DEVICE_VARIABLE, "auto").strip().lower(), DEVICE_VARIABLE
+    else:
+        name, source = str(device).strip().lower(), "device"
+    kind = name.split(":")[0]
+    if kind not in DEVICES:
+        raise ValueError(f"{source}={name!r} is not a device; use one of {', '.join(DEVICES)}.")
+    if kind == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
+    if kind == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(
-            f"{DEVICE_VARIABLE}=cuda, but PyTorch {torch.__version__} sees no CUDA device "
-            "on this machine. Use LSTMBOOK_DEVICE=cpu (or auto), or run on a machine "
-            "with an NVIDIA GPU and a CUDA build of PyTorch."
+            f"{source}={name!r}, but PyTorch {torch.__version__} sees no CUDA device "
+            f"on this machine. Use cpu (or auto; `export {DEVICE_VARIABLE}=cpu`), or run on "
+            "a machine with an NVIDIA GPU and a CUDA build of PyTorch."
         )
-    return torch.device(name)
+    return device if isinstance(device, torch.device) else torch.device(name)
+
+
+def get_device() -> torch.device:
+    """Return the torch device named by ``LSTMBOOK_DEVICE`` (default ``auto``).
+
+    Same rules as :func:`resolve_device` with no argument.
+    """
+    return resolve_device(None)
 
 
 def seed_everything(seed: int) -> None:
@@ -101,50 +164,17 @@ def seed_everything(seed: int) -> None:
     CUDA kernels may still be non-deterministic; on the CPU a seeded run
     gives the same numbers every time.
     """
+    import torch
+
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - readers' own cells may use the legacy global RNG
     torch.manual_seed(seed)
 
 
-@dataclass(frozen=True)
-class RunConfig:
-    """What a notebook run uses: its mode, device and seed."""
+def show_progress() -> bool:
+    """Whether progress bars may be drawn (``LSTMBOOK_PROGRESS`` is not ``0``).
 
-    mode: str
-    device: torch.device
-    seed: int
-
-    def describe(self) -> str:
-        """One line per setting and the versions of the main libraries."""
-        import matplotlib
-        import pandas
-        import sklearn
-
-        lines = [
-            f"mode:   {self.mode}   ({MODE_VARIABLE}; smoke | standard | full)",
-            f"device: {self.device}   ({DEVICE_VARIABLE}; auto | cpu | cuda)",
-            f"seed:   {self.seed}",
-            f"python {platform.python_version()}, torch {torch.__version__}, "
-            f"numpy {np.__version__}, pandas {pandas.__version__}, "
-            f"scikit-learn {sklearn.__version__}, matplotlib {matplotlib.__version__}",
-        ]
-        return "\n".join(lines)
-
-
-def setup_notebook(seed: int = 0) -> RunConfig:
-    """Read mode and device, seed everything, apply the plot style, print it all.
-
-    Every chapter calls this in its first code cell after the Colab set-up.
-
-    Examples
-    --------
-    >>> run = setup_notebook(seed=0)  # doctest: +SKIP
-    mode:   standard ...
+    Bars help a reader watching a run; in a stored notebook they are noise,
+    so the notebook executor and the tests switch them off.
     """
-    from helpers.plotting import use_book_style
-
-    run = RunConfig(mode=get_mode(), device=get_device(), seed=seed)
-    seed_everything(seed)
-    use_book_style()
-    print(run.describe())
-    return run
+    return os.environ.get(PROGRESS_VARIABLE, "1").strip() not in ("0", "false", "no", "off")

@@ -21,13 +21,13 @@ The fast path needs the model to expose its state (the *stateful protocol*):
     ``forward_with_state``. Without it, each step calls ``forward_with_state``
     on a one-sample sequence (still ``O(steps)``, just more overhead).
 
-:class:`helpers.harmonic_models.NextStepLSTM` implements both.
+:class:`helpers.models.SequenceRegressor` implements both.
 
 Examples
 --------
 >>> import torch
->>> from helpers.harmonic_models import NextStepLSTM
->>> model = NextStepLSTM(hidden_size=8)
+>>> from helpers.models import SequenceRegressor
+>>> model = SequenceRegressor(n_features=1, hidden_size=8)
 >>> context = torch.randn(2, 30, 1)
 >>> fast = autoregressive_forecast(model, context, 5)
 >>> slow = naive_autoregressive_forecast(model, context, 5)
@@ -44,6 +44,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from helpers.validation import check_finite, check_positive_int, to_numpy
+
 Step = Callable[[torch.Tensor, Any], tuple[torch.Tensor, Any]]
 
 
@@ -53,8 +55,7 @@ def _prepare(model: nn.Module, context, steps: int) -> tuple[torch.Tensor, Calla
     The un-shaper turns a ``(batch, steps, 1)`` result back into the caller's
     layout and type (1-D, 2-D or 3-D; numpy or torch).
     """
-    if int(steps) != steps or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+    check_positive_int(steps, "steps")
     is_numpy = not isinstance(context, torch.Tensor)
     tensor = torch.as_tensor(np.asarray(context) if is_numpy else context)
     ndim = tensor.ndim
@@ -69,8 +70,7 @@ def _prepare(model: nn.Module, context, steps: int) -> tuple[torch.Tensor, Calla
         )
     if tensor.shape[1] < 1:
         raise ValueError("context is empty: give at least one observed sample.")
-    if not torch.isfinite(tensor).all():
-        raise ValueError("context contains NaN or infinite values; fill or drop them first.")
+    check_finite(tensor, "context")
     parameter = next(model.parameters(), None)
     device = parameter.device if parameter is not None else torch.device("cpu")
     dtype = parameter.dtype if parameter is not None else torch.float32
@@ -78,7 +78,7 @@ def _prepare(model: nn.Module, context, steps: int) -> tuple[torch.Tensor, Calla
 
     def unshape(result: torch.Tensor):
         out = result[0, :, 0] if ndim == 1 else result[..., 0] if ndim == 2 else result
-        return out.cpu().numpy() if is_numpy else out
+        return to_numpy(out) if is_numpy else out
 
     return tensor, unshape
 
@@ -115,7 +115,7 @@ def autoregressive_forecast(model: nn.Module, context, steps: int):
             f"{type(model).__name__} does not expose its recurrent state: autoregressive_forecast "
             "needs a method forward_with_state(x, state=None) -> (predictions, state) "
             "(and, for speed, step_function()). Add them to the model (see "
-            "helpers.harmonic_models.NextStepLSTM), or call naive_autoregressive_forecast "
+            "helpers.models.SequenceRegressor), or call naive_autoregressive_forecast "
             "knowingly (it re-runs the whole sequence for every new sample)."
         )
     x, unshape = _prepare(model, context, steps)

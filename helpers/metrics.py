@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.validation import check_finite, check_shapes_match, to_numpy
+
 __all__ = [
     "cross_correlation",
     "directional_accuracy",
@@ -35,23 +37,38 @@ __all__ = [
     "mape",
     "persistence",
     "rmse",
+    "squared_errors",
 ]
 
 
-def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Flatten two equally long, finite float arrays or explain what is wrong."""
-    t = np.asarray(y_true, dtype=float).ravel()
-    p = np.asarray(y_pred, dtype=float).ravel()
-    if t.shape != p.shape:
-        raise ValueError(
-            f"y_true has {t.size} values but y_pred has {p.size}; pass one prediction per "
-            "observation (did you forget to drop the first window or to flatten (n, 1)?)."
-        )
+def _squeeze(shape: tuple[int, ...]) -> tuple[int, ...]:
+    # (n,) and (n, 1) hold the same numbers; (n, 2) and (2, n) do not
+    return tuple(shape[:1]) + tuple(d for d in shape[1:] if d != 1)
+
+
+def _pair(y_true: Any, y_pred: Any, names: tuple[str, str] = ("y_true", "y_pred")
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Two finite float arrays of one shape, flattened, or an error that says what is wrong."""
+    t, p = to_numpy(y_true, dtype=float), to_numpy(y_pred, dtype=float)
+    check_shapes_match(_squeeze(t.shape), _squeeze(p.shape), names,
+                       hint="Pass one prediction per observation, in the same layout.")
     if t.size == 0:
-        raise ValueError("no values to score: y_true and y_pred are empty.")
-    if not (np.isfinite(t).all() and np.isfinite(p).all()):
-        raise ValueError("y_true or y_pred holds NaN or inf; drop or fill those rows first.")
-    return t, p
+        raise ValueError(f"no values to score: {names[0]} and {names[1]} are empty.")
+    check_finite(t.reshape(len(t), -1) if t.ndim else t.reshape(1), names[0])
+    check_finite(p.reshape(len(p), -1) if p.ndim else p.reshape(1), names[1])
+    return t.ravel(), p.ravel()
+
+
+def squared_errors(y_true: Any, y_pred: Any) -> np.ndarray:
+    """Per-sample squared errors: the paired losses :func:`helpers.comparison.compare` takes.
+
+    Examples
+    --------
+    >>> squared_errors([1.0, 2.0], [1.0, 4.0]).tolist()
+    [0.0, 4.0]
+    """
+    t, p = _pair(y_true, y_pred)
+    return (t - p) ** 2
 
 
 def rmse(y_true: Any, y_pred: Any) -> float:
@@ -127,7 +144,7 @@ def directional_accuracy(y_true: Any, y_pred: Any, last: Any) -> float:
     0.75
     """
     t, p = _pair(y_true, y_pred)
-    t, b = _pair(t, last)
+    t, b = _pair(t, last, ("y_true", "last"))
     true_sign = np.sign(t - b)
     pred_sign = np.sign(p - b)
     moved = true_sign != 0

@@ -1,12 +1,17 @@
 """Record a chapter's headline numbers so the book's Results page can show them.
 
 Each notebook writes one JSON file, ``<results dir>/<notebook>.json``, holding a
-list of entries (name, value, unit, mode, data set, date). The Results page is
-rendered from those files at build time, so no number there is typed by hand.
+list of entries (name, value, unit, mode, data set, date). A comparison of a
+model with its baseline (:func:`record_comparison`) also keeps the baseline,
+the ratio's 95% interval, the verdict and the number of seeds; a trained
+network keeps where its training stopped. The Results page is rendered from
+those files at build time, so no number there is typed by hand.
 
-The folder is ``book/results`` of the checkout, or ``LSTMBOOK_RESULTS_DIR``
-when set (the test suite points it at a temporary folder so smoke runs never
-overwrite the stored standard-mode numbers).
+The folder is ``LSTMBOOK_RESULTS_DIR`` when set (the test suite points it at a
+temporary folder so smoke runs never overwrite the stored standard-mode
+numbers), else ``book/results`` when the package runs from the book's
+checkout, else ``lstmbook_results`` in the working directory (a pip-installed
+package never writes into ``site-packages``).
 
 Examples
 --------
@@ -22,6 +27,7 @@ import math
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.config import get_mode
 from helpers.files import atomic_output
@@ -41,6 +47,11 @@ class Result:
     dataset: str
     date: str
     note: str = ""
+    baseline: str = ""
+    ci: tuple[float, float] | None = None
+    verdict: str = ""
+    seeds: int = 0
+    training: list[dict[str, int]] | None = None
 
 
 def results_dir() -> Path:
@@ -48,7 +59,10 @@ def results_dir() -> Path:
     override = os.environ.get(RESULTS_VARIABLE)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[1] / "book" / "results"
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "_toc.yml").is_file() and (checkout / "book").is_dir():
+        return checkout / "book" / "results"
+    return Path.cwd() / "lstmbook_results"
 
 
 def _read(path: Path) -> list[dict]:
@@ -71,6 +85,8 @@ def record(
     unit: str = "",
     dataset: str = "",
     note: str = "",
+    training: Any = None,
+    **comparison: Any,
 ) -> Result:
     """Store one headline number, replacing an earlier entry of the same name.
 
@@ -84,6 +100,12 @@ def record(
         A finite number.
     unit, dataset, note
         Shown beside the value on the Results page.
+    training
+        Where a trained network stopped: one ``History.summary()`` dict, or a
+        list of them (one per seed), or a ``History`` / list of histories.
+    **comparison
+        ``baseline``, ``ci``, ``verdict`` and ``seeds`` of a comparison (use
+        :func:`record_comparison`).
 
     Returns
     -------
@@ -95,6 +117,10 @@ def record(
         raise ValueError(f"result {name!r} of {notebook!r} is {value}; only finite numbers.")
     if not notebook or "/" in notebook:
         raise ValueError(f"notebook must be a file stem like '01_lstm_internals', not {notebook!r}")
+    unknown = sorted(set(comparison) - {"baseline", "ci", "verdict", "seeds"})
+    if unknown:
+        raise TypeError(f"record() got unknown field(s) {unknown}; a comparison takes baseline, "
+                        "ci, verdict and seeds.")
     entry = Result(
         notebook=notebook,
         name=name,
@@ -104,6 +130,8 @@ def record(
         dataset=dataset,
         date=dt.datetime.now(dt.timezone.utc).date().isoformat(),
         note=note,
+        training=_training(training),
+        **comparison,
     )
     path = results_dir() / f"{notebook}.json"
     entries = [e for e in _read(path) if e["name"] != name]
@@ -112,12 +140,50 @@ def record(
     return entry
 
 
+def _training(training: Any) -> list[dict[str, int]] | None:
+    if training is None:
+        return None
+    items = training if isinstance(training, (list, tuple)) else [training]
+    return [dict(item.summary() if hasattr(item, "summary") else item) for item in items]
+
+
+def record_comparison(
+    notebook: str,
+    comparison: Any,
+    *,
+    name: str | None = None,
+    dataset: str = "",
+    note: str = "",
+    training: Any = None,
+) -> Result:
+    """Store a :class:`helpers.comparison.Comparison` as one row of the Results page.
+
+    The value is the ratio (below 1: the model is better); the entry keeps the
+    baseline, the 95% interval, the verdict and the number of seeds.
+
+    Examples
+    --------
+    >>> from helpers.comparison import compare
+    >>> result = compare([1.0, 2.0, 1.0, 2.0], [2.0, 4.0, 2.0, 4.0], model="LSTM",
+    ...                  baseline="persistence")
+    >>> record_comparison("02_multivariate_windowing", result)  # doctest: +SKIP
+    """
+    return record(
+        notebook, name or f"{comparison.model} vs {comparison.baseline}",
+        comparison.ratio, unit=f"{comparison.metric} ratio", dataset=dataset, note=note,
+        training=training, baseline=comparison.baseline,
+        ci=tuple(float(v) for v in comparison.ci), verdict=comparison.verdict,
+        seeds=int(comparison.seeds),
+    )
+
+
 def load_results(folder: Path | None = None) -> list[Result]:
     """Every recorded result in ``folder`` (default: :func:`results_dir`), by notebook."""
     folder = results_dir() if folder is None else Path(folder)
     results = []
     for path in sorted(folder.glob("*.json")):
-        results.extend(Result(**entry) for entry in _read(path))
+        results.extend(Result(**{**entry, "ci": tuple(entry["ci"]) if entry.get("ci") else None})
+                       for entry in _read(path))
     return results
 
 

@@ -1,10 +1,14 @@
-"""A small, readable fit loop used by every chapter.
+"""The book's one training loop, and the two functions that run a trained model.
 
-``fit`` trains a model on (inputs, targets) arrays or a ``DataLoader``, keeps
-per-epoch train and validation losses, stops early when validation stops
-improving, restores the best weights, and can clip and log gradient norms.
-One progress bar per fit, updated once per epoch, reads well both in a
-notebook and in a CI log.
+``fit`` trains a model on ``(inputs, targets)`` arrays or a ``DataLoader``,
+keeps per-epoch losses (and any metrics you ask for), stops early when the
+validation loss stops improving, restores the best weights, and can clip and
+log gradient norms. Targets may be a tuple (a model with several outputs,
+e.g. a reconstruction and class logits, with a loss that combines them).
+
+Array inputs that fit in memory move to the device once per fit and batches
+are drawn there; the loss is summed on the device and checked for NaN every
+few hundred batches, so a GPU is never stalled by a per-batch synchronisation.
 
 Examples
 --------
@@ -13,8 +17,8 @@ Examples
 >>> x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
 >>> y = x.sum(axis=1, keepdims=True)
 >>> history = fit(model, (x, y), epochs=5, lr=0.05, progress=False)
->>> len(history.train_loss)
-5
+>>> len(history.train_loss), history.epochs_run
+(5, 5)
 """
 
 from __future__ import annotations
@@ -23,9 +27,8 @@ import copy
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,10 +36,23 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from helpers.config import get_device
+from helpers.config import resolve_device, show_progress
+from helpers.validation import (
+    check_finite,
+    check_outputs,
+    check_pair,
+    check_positive_int,
+    is_elementwise,
+    to_numpy,
+)
+from helpers.windowing import Batches, as_tensor, loader_batches
 
-Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
-ArrayPair = tuple[Any, Any]
+__all__ = ["History", "evaluate", "fit", "predict"]
+
+LossFn = Callable[[Any, Any], torch.Tensor]
+MetricFn = Callable[[Any, Any], torch.Tensor]
+#: Batches between two NaN checks of the running loss (each check waits for the GPU).
+CHECK_EVERY = 256
 
 
 @dataclass
@@ -47,79 +63,77 @@ class History:
     ----------
     train_loss, val_loss
         Mean loss per epoch (``val_loss`` is empty without validation data).
+    metrics
+        Per-epoch metrics passed to ``fit``, keyed ``train_<name>``, ``val_<name>``.
     grad_norm
-        Per epoch, the largest gradient norm seen before clipping (only with
-        ``log_grad_norm=True``): spikes reveal exploding gradients.
-    best_epoch
-        1-based epoch whose weights the model holds at the end.
-    stopped_early
-        Whether patience ran out before ``epochs``.
-    seconds
-        Wall time of the whole fit.
+        Per epoch, the largest gradient norm before clipping (``log_grad_norm``).
+    best_epoch, max_epochs
+        1-based epoch whose weights the model holds at the end; the epoch cap.
+    stopped_early, seconds
+        Whether patience ran out before the cap; wall time of the fit.
     """
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
     grad_norm: list[float] = field(default_factory=list)
     best_epoch: int = 0
+    max_epochs: int = 0
     stopped_early: bool = False
     seconds: float = 0.0
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.train_loss)
 
     @property
     def best_val_loss(self) -> float:
         """Validation loss of the restored epoch (``nan`` without validation)."""
         return self.val_loss[self.best_epoch - 1] if self.val_loss else math.nan
 
-    def plot(self, ax=None, *, log_y: bool = False, title: str = "Loss per epoch"):
-        """Draw the loss curves and mark the restored epoch."""
-        from helpers.plotting import plot_loss_curves
+    @property
+    def converged(self) -> bool:
+        """Whether the best epoch came before the cap (the model stopped improving)."""
+        return self.best_epoch < self.max_epochs
 
-        curves = {"train": self.train_loss, "validation": self.val_loss}
-        best = self.best_epoch if self.val_loss else None
-        return plot_loss_curves(curves, best_epoch=best, log_y=log_y, ax=ax, title=title)
+    def summary(self) -> dict[str, int]:
+        """``best_epoch``, ``epochs_run`` and ``max_epochs``, as results record them."""
+        return {"best_epoch": self.best_epoch, "epochs_run": self.epochs_run,
+                "max_epochs": self.max_epochs}
 
-
-def iterate_batches(
-    data: ArrayPair | Batches,
-    *,
-    batch_size: int,
-    shuffle: bool,
-    generator: np.random.Generator | None = None,
-) -> Batches:
-    """Yield ``(inputs, targets)`` float32 tensor batches.
-
-    Arrays (numpy, e.g. the read-only views of ``make_windows``, or tensors)
-    are batched here; only each batch is copied, never the whole window set.
-    Anything else (a ``DataLoader``) is passed through.
-    """
-    if not (isinstance(data, tuple) and len(data) == 2):
-        yield from data
-        return
-    inputs, targets = data
-    if len(inputs) != len(targets):
-        raise ValueError(f"{len(inputs)} inputs but {len(targets)} targets; they must match.")
-    order = np.arange(len(inputs))
-    if shuffle:
-        (generator or np.random.default_rng()).shuffle(order)
-    for start in range(0, len(order), batch_size):
-        index = order[start : start + batch_size]
-        if not shuffle:
-            index = slice(start, start + batch_size)
-        yield _to_tensor(inputs[index]), _to_tensor(targets[index])
+    def describe(self) -> str:
+        """One short line: where training stopped and why."""
+        if not self.val_loss:
+            return f"{self.epochs_run} epochs, no validation data; {self.seconds:.0f} s"
+        why = ("early stopping" if self.stopped_early else
+               "the cap, still improving" if not self.converged else "the cap")
+        return (f"best epoch {self.best_epoch} of {self.epochs_run} (cap {self.max_epochs}), "
+                f"stopped by {why}; val loss {self.best_val_loss:.4g}; {self.seconds:.0f} s")
 
 
-def _to_tensor(batch: Any) -> torch.Tensor:
-    if isinstance(batch, torch.Tensor):
-        return batch.float()
-    return torch.from_numpy(np.array(batch, dtype=np.float32))
+def _batches(data, batches: Batches | None, device, batch_size, order, labels=False):
+    if batches is not None:
+        return batches(batch_size, order)
+    return loader_batches(data, device, labels=labels)
+
+
+def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batches | None:
+    if isinstance(data, (tuple, list)):
+        inputs, targets = check_pair(data, name)
+        targets = tuple(targets) if isinstance(targets, list) else targets
+        return Batches(inputs, targets, device, labels=not is_elementwise(loss_fn))
+    if not isinstance(data, Iterable):
+        check_pair(data, name)  # raises the TypeError that explains what to pass
+    return None
 
 
 def fit(
     model: nn.Module,
-    train: ArrayPair | Batches,
+    train: Any,
     *,
-    val: ArrayPair | Batches | None = None,
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    val: Any = None,
+    loss_fn: LossFn | None = None,
+    metrics: Mapping[str, MetricFn] | None = None,
     optimizer: torch.optim.Optimizer | None = None,
     lr: float = 1e-3,
     epochs: int = 10,
@@ -139,137 +153,190 @@ def fit(
     Parameters
     ----------
     model
-        Any module whose output has the targets' shape.
+        Any module; with the default loss its output must have the targets' shape.
     train, val
-        ``(inputs, targets)`` arrays/tensors, or an iterable of batches such as
-        a ``torch.utils.data.DataLoader``.
+        ``(inputs, targets)`` arrays or tensors (targets may be a tuple of
+        arrays for a model with several outputs), or an iterable of such
+        batches, e.g. a ``torch.utils.data.DataLoader``.
     loss_fn
-        Defaults to mean squared error.
+        ``loss_fn(outputs, targets) -> scalar tensor``; default: mean squared error.
+    metrics
+        Name to ``metric(outputs, targets) -> scalar tensor`` (a batch mean,
+        e.g. accuracy), recorded per epoch for training and validation data.
     optimizer
         Defaults to Adam with learning rate ``lr``.
-    epochs
-        Upper bound on passes over ``train``.
+    epochs, min_epochs
+        Upper bound on passes over ``train``; never stop before ``min_epochs``.
     patience
         Stop after this many epochs without a better validation loss (needs
         ``val``). ``None`` trains all ``epochs``.
-    min_epochs
-        Never stop before this many epochs.
-    clip_grad_norm
-        Rescale gradients whose global norm exceeds this value.
-    log_grad_norm
-        Record the largest pre-clipping gradient norm of each epoch.
+    clip_grad_norm, log_grad_norm
+        Rescale gradients whose global norm exceeds this value; record the
+        largest pre-clipping gradient norm of each epoch.
     device
-        Where to train; defaults to :func:`helpers.config.get_device`.
+        ``"cpu"``, ``"cuda"``, ``"auto"`` or a ``torch.device``; defaults to
+        ``LSTMBOOK_DEVICE`` (see :func:`helpers.config.resolve_device`).
     seed
-        Seeds the shuffling of array inputs (``None``: not seeded).
+        Seeds the order of the batches and dropout (``None``: not seeded).
 
     Returns
     -------
     History
         Losses per epoch; the model ends with the weights of ``best_epoch``.
+
+    Raises
+    ------
+    ValueError
+        For data of unequal lengths, NaN/inf in the data (naming the row),
+        outputs and targets of different shapes, or bad sizes.
+    FloatingPointError
+        If the training loss itself becomes NaN or infinite (divergence).
     """
-    if patience is not None and val is None:
-        raise ValueError("early stopping (patience) needs validation data: pass val=(X, y).")
-    if epochs < 1 or min_epochs < 1:
-        raise ValueError(f"epochs and min_epochs must be at least 1, got {epochs}, {min_epochs}.")
-    device = torch.device(device) if device is not None else get_device()
-    model.to(device)
+    epochs = check_positive_int(epochs, "epochs")
+    min_epochs = check_positive_int(min_epochs, "min_epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+        if val is None:
+            raise ValueError("early stopping (patience) needs validation data: pass val=(X, y).")
+    device = resolve_device(device)
     loss_fn = loss_fn or nn.MSELoss()
+    train_batches = _prepare(train, "train", device, loss_fn)
+    val_batches = _prepare(val, "val", device, loss_fn) if val is not None else None
+    model.to(device)
+    metrics = dict(metrics or {})
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
     generator = np.random.default_rng(seed)
-    history = History()
+    if seed is not None:
+        torch.manual_seed(seed)
+    history = History(max_epochs=epochs)
     best_state, best_loss, waited = None, math.inf, 0
     started = time.perf_counter()
-
-    bar = tqdm(
-        range(1, epochs + 1), desc=desc, disable=not progress, file=sys.stdout,
-        mininterval=2.0, dynamic_ncols=False, ncols=100,
-    )
-    for epoch in bar:
-        train_loss, max_norm = _train_one_epoch(
-            model, train, loss_fn, optimizer, device, batch_size, shuffle, generator,
-            clip_grad_norm, log_grad_norm,
+    line = _ProgressLine(desc, epochs, enabled=progress)
+    labels = not is_elementwise(loss_fn)  # integer targets of a cross-entropy are classes
+    for epoch in range(1, epochs + 1):
+        order = generator.permutation(train_batches.n) if shuffle and train_batches else None
+        loss, scores, norm = _train_epoch(
+            model, _batches(train, train_batches, device, batch_size, order, labels),
+            loss_fn, metrics, optimizer, clip_grad_norm, log_grad_norm, epoch,
+            checked=train_batches is not None,  # arrays were checked; a DataLoader was not
         )
-        history.train_loss.append(train_loss)
+        history.train_loss.append(loss)
+        _append(history.metrics, "train", scores)
         if log_grad_norm:
-            history.grad_norm.append(max_norm)
-        postfix = {"train": f"{train_loss:.4g}"}
+            history.grad_norm.append(norm)
         if val is not None:
-            val_loss = evaluate(model, val, loss_fn=loss_fn, batch_size=batch_size, device=device)
+            val_loss, val_scores = _score(model, val, val_batches, loss_fn, metrics, device,
+                                          max(batch_size, 1024))
             history.val_loss.append(val_loss)
-            postfix["val"] = f"{val_loss:.4g}"
+            _append(history.metrics, "val", val_scores)
             if val_loss < best_loss:
                 best_loss, waited, history.best_epoch = val_loss, 0, epoch
                 best_state = copy.deepcopy(model.state_dict())
             else:
                 waited += 1
-            if patience is not None and waited >= patience and epoch >= min_epochs:
-                history.stopped_early = epoch < epochs
-                bar.set_postfix(postfix, refresh=False)
-                break
-        bar.set_postfix(postfix, refresh=False)
-    bar.close()
-
+        line.update(epoch, history)
+        if patience is not None and waited >= patience and epoch >= min_epochs:
+            history.stopped_early = epoch < epochs
+            break
     if best_state is not None:
         model.load_state_dict(best_state)
     else:
-        history.best_epoch = len(history.train_loss)
+        history.best_epoch = history.epochs_run
     history.seconds = time.perf_counter() - started
+    line.close(history)
     return history
 
 
-def _train_one_epoch(
-    model, data, loss_fn, optimizer, device, batch_size, shuffle, generator,
-    clip_grad_norm, log_grad_norm,
-) -> tuple[float, float]:
+def _append(store: dict[str, list[float]], prefix: str, scores: Mapping[str, float]) -> None:
+    for name, value in scores.items():
+        store.setdefault(f"{prefix}_{name}", []).append(value)
+
+
+def _train_epoch(model, batches, loss_fn, metrics, optimizer, clip, log_norm, epoch, *,
+                 checked):
     model.train()
-    total, count, max_norm = 0.0, 0, 0.0
-    for inputs, targets in iterate_batches(
-        data, batch_size=batch_size, shuffle=shuffle, generator=generator
-    ):
-        inputs, targets = inputs.to(device), targets.to(device)
-        optimizer.zero_grad()
-        loss = loss_fn(model(inputs), targets)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(
-                f"training loss became {loss.item()}: lower the learning rate, scale the "
-                "inputs, or clip gradients (clip_grad_norm=1.0)."
-            )
+    total, count, norms, sums = None, 0, [], {}
+    for number, (inputs, targets) in enumerate(batches, start=1):
+        optimizer.zero_grad(set_to_none=True)
+        outputs = model(inputs)
+        if number == 1:
+            check_outputs(outputs, targets, loss_fn)
+        loss = loss_fn(outputs, targets)
         loss.backward()
-        if clip_grad_norm is not None or log_grad_norm:
+        if clip is not None or log_norm:
             # clip_grad_norm_ returns the norm before clipping; inf = measure only
-            limit = clip_grad_norm if clip_grad_norm is not None else math.inf
-            norm = nn.utils.clip_grad_norm_(model.parameters(), limit)
-            max_norm = max(max_norm, float(norm))
+            norms.append(nn.utils.clip_grad_norm_(model.parameters(),
+                                                  math.inf if clip is None else clip))
         optimizer.step()
-        total += loss.item() * len(inputs)
-        count += len(inputs)
+        n = len(inputs)
+        weighted = loss.detach() * n  # stays on the device: no synchronisation per batch
+        total = weighted if total is None else total + weighted
+        count += n
+        with torch.no_grad():
+            for name, metric in metrics.items():
+                sums[name] = sums.get(name, 0) + metric(outputs, targets).detach() * n
+        if number % CHECK_EVERY == 0:
+            _check_loss(total, epoch, checked)
     if count == 0:
         raise ValueError("the training data yielded no batches.")
-    return total / count, max_norm
+    _check_loss(total, epoch, checked)
+    norm = float(torch.stack(norms).max()) if norms else math.nan
+    return float(total) / count, {k: float(v) / count for k, v in sums.items()}, norm
+
+
+def _check_loss(total: torch.Tensor, epoch: int, checked: bool) -> None:
+    if not bool(torch.isfinite(total)):
+        where = ("The inputs and targets were checked and are finite, so the training "
+                 "diverged" if checked else "Check the batches for NaN/inf; if they "
+                 "are finite, the training diverged")
+        raise FloatingPointError(
+            f"the training loss became {float(total)} in epoch {epoch}. {where}: lower the "
+            "learning rate, scale the inputs, or clip gradients (clip_grad_norm=1.0)."
+        )
 
 
 @torch.no_grad()
+def _score(model, data, batches, loss_fn, metrics, device, batch_size):
+    model.eval()
+    total, count, sums = 0.0, 0, {}
+    labels = not is_elementwise(loss_fn)
+    for inputs, targets in _batches(data, batches, device, batch_size, None, labels):
+        outputs = model(inputs)
+        if count == 0:
+            check_outputs(outputs, targets, loss_fn)
+        n = len(inputs)
+        total = total + loss_fn(outputs, targets) * n
+        count += n
+        for name, metric in (metrics or {}).items():
+            sums[name] = sums.get(name, 0) + metric(outputs, targets) * n
+    if count == 0:
+        raise ValueError("the evaluation data yielded no batches.")
+    return float(total) / count, {k: float(v) / count for k, v in sums.items()}
+
+
 def evaluate(
     model: nn.Module,
-    data: ArrayPair | Batches,
+    data: Any,
     *,
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    loss_fn: LossFn | None = None,
     batch_size: int = 1024,
     device: torch.device | str | None = None,
 ) -> float:
-    """Mean loss of ``model`` over ``data`` in evaluation mode."""
-    device = torch.device(device) if device is not None else get_device()
+    """Mean loss of ``model`` over ``data`` (``(inputs, targets)`` or batches), eval mode.
+
+    Examples
+    --------
+    >>> import torch
+    >>> evaluate(torch.nn.Linear(2, 1), (torch.ones(8, 2), torch.ones(8, 1)), device="cpu") >= 0
+    True
+    """
+    batch_size = check_positive_int(batch_size, "batch_size")
+    device = resolve_device(device)
     loss_fn = loss_fn or nn.MSELoss()
-    model.eval()
-    total, count = 0.0, 0
-    for inputs, targets in iterate_batches(data, batch_size=batch_size, shuffle=False):
-        outputs = model(inputs.to(device))
-        total += loss_fn(outputs, targets.to(device)).item() * len(inputs)
-        count += len(inputs)
-    if count == 0:
-        raise ValueError("the evaluation data yielded no batches.")
-    return total / count
+    batches = _prepare(data, "data", device, loss_fn)
+    model.to(device)
+    return _score(model, data, batches, loss_fn, None, device, batch_size)[0]
 
 
 @torch.no_grad()
@@ -279,40 +346,56 @@ def predict(
     *,
     batch_size: int = 1024,
     device: torch.device | str | None = None,
-) -> np.ndarray:
-    """Run ``model`` over ``inputs`` in batches (eval mode) and return a NumPy array."""
-    device = torch.device(device) if device is not None else get_device()
-    model.to(device).eval()
-    outputs = [
-        model(_to_tensor(inputs[start : start + batch_size]).to(device)).cpu()
-        for start in range(0, len(inputs), batch_size)
-    ]
-    return torch.cat(outputs).numpy()
+) -> np.ndarray | tuple[np.ndarray | None, ...]:
+    """Run ``model`` over ``inputs`` in batches (eval mode) and return NumPy arrays.
 
+    A model that returns a tuple (e.g. a reconstruction and class logits)
+    gives a tuple of arrays; a ``None`` output stays ``None``.
 
-def save_checkpoint(model: nn.Module, path: str | Path) -> Path:
-    """Save the model's weights (a ``state_dict``) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    torch.save(model.state_dict(), partial)
-    partial.replace(path)
-    return path
-
-
-def load_checkpoint(
-    model: nn.Module, path: str | Path, *, device: torch.device | str | None = None
-) -> nn.Module:
-    """Load weights saved by :func:`save_checkpoint`, on any device.
-
-    ``weights_only=True`` refuses pickled code, so loading a checkpoint from
-    elsewhere cannot run arbitrary code; ``map_location`` lets a GPU-trained
-    checkpoint load on a CPU-only machine.
+    Examples
+    --------
+    >>> import torch
+    >>> predict(torch.nn.Linear(2, 1), torch.zeros(5, 2), device="cpu").shape
+    (5, 1)
     """
-    device = torch.device(device) if device is not None else get_device()
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {path}; train first or check the path.")
-    state = torch.load(path, map_location=device, weights_only=True)
-    model.load_state_dict(state)
-    return model.to(device)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    device = resolve_device(device)
+    if len(inputs) == 0:
+        raise ValueError("inputs are empty: nothing to predict.")
+    check_finite(inputs, "inputs")
+    model.to(device).eval()
+    chunks = [model(as_tensor(inputs[start : start + batch_size], device))
+              for start in range(0, len(inputs), batch_size)]
+    if isinstance(chunks[0], tuple):
+        return tuple(None if parts[0] is None else to_numpy(torch.cat(parts))
+                     for parts in zip(*chunks, strict=True))
+    return to_numpy(torch.cat(chunks))
+
+
+class _ProgressLine:
+    """One line per fit: a bar refreshed once per epoch, then a summary line.
+
+    A bar left at 60% by early stopping looks like a crash, so it disappears
+    when the fit ends and :meth:`History.describe` takes its place. Stored runs
+    hide the bar altogether (``LSTMBOOK_PROGRESS=0``) and keep only the summary.
+    """
+
+    def __init__(self, desc: str, epochs: int, *, enabled: bool) -> None:
+        self.desc, self.enabled, self.bar = desc, enabled, None
+        if enabled and show_progress():
+            self.bar = tqdm(total=epochs, desc=desc, leave=False, file=sys.stdout,
+                            mininterval=1.0, ncols=90, unit="epoch")
+
+    def update(self, epoch: int, history: History) -> None:
+        if self.bar is not None:
+            last = {"train": f"{history.train_loss[-1]:.4g}"}
+            if history.val_loss:
+                last["val"] = f"{history.val_loss[-1]:.4g}"
+            self.bar.set_postfix(last, refresh=False)
+            self.bar.update(epoch - self.bar.n)
+
+    def close(self, history: History) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if self.enabled:
+            print(f"{self.desc}: {history.describe()}")

@@ -1,9 +1,22 @@
-"""Turn a table of time-ordered rows into windows for a sequence model.
+"""From a table of time-ordered rows to windows, and from windows to batches.
+
+Vocabulary, used the same way everywhere in the book:
+
+``lookback``
+    How many consecutive rows one window holds (the model's input length).
+``horizon``
+    The *offset* of the target: how many steps after the window's last row it
+    lies (0: the last row itself, 1: the next row).
+``steps``
+    The *length* of a multi-step target or forecast (``steps=5``: the next 5
+    values).
+``stride``
+    The spacing between the starts of consecutive windows.
 
 ``make_windows`` returns *views* of the input, not copies: window ``i`` is the
 same memory as rows ``i .. i+lookback-1``. A million-row series is windowed in
 microseconds and with no extra memory; only the batches a model actually
-consumes are ever copied.
+consumes are ever copied (:class:`Batches`).
 
 Examples
 --------
@@ -18,12 +31,28 @@ Examples
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
 from numpy.lib.stride_tricks import sliding_window_view
+
+from helpers.validation import check_finite, check_positive_int, check_time_order
+
+__all__ = [
+    "Batches",
+    "WindowDataset",
+    "as_tensor",
+    "chronological_split",
+    "make_windows",
+    "n_windows",
+]
+
+#: A float32 copy of the data up to this size is kept whole on the device.
+RESIDENT_BYTES = {"cpu": 512 * 2**20, "cuda": None}  # None: half the free GPU memory
 
 
 def n_windows(n_rows: int, *, lookback: int, horizon: int = 1, steps: int = 1) -> int:
@@ -46,6 +75,7 @@ def make_windows(
     lookback: int,
     horizon: int = 1,
     steps: int | None = None,
+    stride: int = 1,
 ) -> tuple[Any, Any]:
     """Cut ``x`` into overlapping windows and pair each with its target.
 
@@ -70,6 +100,8 @@ def make_windows(
         If given, ``Y[i]`` holds ``steps`` consecutive targets starting at
         ``i + lookback - 1 + horizon`` (shape ``(N, steps)`` or
         ``(N, steps, targets)``) for multi-step forecasts.
+    stride
+        Keep every ``stride``-th window (still a view).
 
     Returns
     -------
@@ -85,12 +117,13 @@ def make_windows(
         mismatched lengths, non-numeric columns, or NaN/inf values (the error
         names the first bad row).
     """
-    if lookback < 1:
-        raise ValueError(f"lookback must be at least 1, got {lookback}.")
-    if horizon < 0:
-        raise ValueError(f"horizon must be 0 (same step) or more, got {horizon}.")
-    if steps is not None and steps < 1:
-        raise ValueError(f"steps must be at least 1, got {steps}.")
+    lookback = check_positive_int(lookback, "lookback")
+    horizon = check_positive_int(horizon, "horizon", minimum=0)
+    if steps is not None:
+        steps = check_positive_int(steps, "steps")
+    stride = check_positive_int(stride, "stride")
+    for data, name in ((x, "x"), (y, "y")):
+        check_time_order(data, name)
 
     x_arr = _as_array(x, "x")
     y_arr = x_arr if y is None else _as_array(y, "y")
@@ -104,13 +137,14 @@ def make_windows(
             f"horizon={horizon}" + (f", steps={steps}" if steps else "") + f": it needs at "
             f"least {need} rows."
         )
-    _check_finite(x_arr, "x")
+    check_finite(x_arr, "x")
     if y is not None:
-        _check_finite(y_arr, "y")
+        check_finite(y_arr, "y")
 
     start = lookback - 1 + horizon
     if isinstance(x_arr, torch.Tensor):
-        return _torch_windows(x_arr, y_arr, lookback, start, n, steps)
+        windows, targets = _torch_windows(x_arr, y_arr, lookback, start, n, steps)
+        return windows[::stride], targets[::stride]
     windows = sliding_window_view(x_arr, lookback, axis=0)[:n]
     if x_arr.ndim == 2:
         # sliding_window_view puts the window axis last: (N, features, lookback)
@@ -121,7 +155,7 @@ def make_windows(
         targets = sliding_window_view(y_arr, steps, axis=0)[start : start + n]
         if y_arr.ndim == 2:
             targets = targets.swapaxes(1, 2)
-    return windows, _read_only(targets)
+    return windows[::stride], _read_only(targets[::stride])
 
 
 def _torch_windows(
@@ -167,28 +201,41 @@ def _is_numeric(dtype: Any) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
-def _check_finite(data: np.ndarray | torch.Tensor, name: str, chunk: int = 65536) -> None:
-    # chunked so the check's temporary memory stays bounded on million-row series
-    if isinstance(data, torch.Tensor):
-        if not data.is_floating_point():
-            return
-        isfinite, nonzero = torch.isfinite, lambda rows: int(torch.nonzero(rows)[0, 0])
-    else:
-        if not np.issubdtype(data.dtype, np.floating):
-            return
-        isfinite, nonzero = np.isfinite, lambda rows: int(np.argmax(rows))
-    for start in range(0, len(data), chunk):
-        block = data[start : start + chunk].reshape(min(chunk, len(data) - start), -1)
-        # NaN and inf propagate through a sum: one cheap reduction clears a clean block,
-        # and only a suspicious one (or a finite overflow) is scanned row by row
-        with np.errstate(over="ignore"):  # huge finite values may overflow: scanned below
-            total = block.sum()
-        if isfinite(total):
-            continue
-        bad_rows = ~isfinite(block).all(1)
-        if bad_rows.any():
-            row = start + nonzero(bad_rows)
-            raise ValueError(f"{name} has a NaN or infinite value at row {row}.")
+def chronological_split(table: Any, fractions: tuple[float, ...]) -> list[Any]:
+    """Cut time-ordered rows into consecutive parts, earliest first.
+
+    Parameters
+    ----------
+    table
+        Rows in time order: a DataFrame, Series or array. A pandas object with
+        a time index (or a ``timestamp`` column) that is not ascending is refused.
+    fractions
+        Share of the rows per part, summing to 1, e.g. ``(0.8, 0.1, 0.1)`` for
+        train/validation/test. Each part gets ``int(fraction * n)`` rows; the
+        last takes the remainder.
+
+    Raises
+    ------
+    ValueError
+        For fractions that are not positive or do not sum to 1, a part that
+        would be empty, or rows out of time order.
+
+    Examples
+    --------
+    >>> [len(part) for part in chronological_split(np.arange(10), (0.8, 0.2))]
+    [8, 2]
+    """
+    fractions = tuple(fractions)
+    if len(fractions) < 2 or any(not f > 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
+        raise ValueError(f"fractions must be 2+ positive shares summing to 1, got {fractions}.")
+    check_time_order(table, "table")
+    n = len(table)
+    bounds = np.cumsum([0] + [int(f * n) for f in fractions[:-1]] + [0])
+    bounds[-1] = n
+    if (np.diff(bounds) < 1).any():
+        raise ValueError(f"{n} rows are too few to split by {fractions}: a part would be empty.")
+    take = table.iloc if isinstance(table, (pd.Series, pd.DataFrame)) else table
+    return [take[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -253,3 +300,92 @@ class WindowDataset(torch.utils.data.Dataset):
             return value.to(torch.float32, copy=True)
         # np.array copies; the copy is writable, as torch.from_numpy wants
         return torch.from_numpy(np.array(value, dtype=np.float32))
+
+
+class Batches:
+    """Mini-batches of ``(inputs, targets)`` arrays as tensors on one device.
+
+    When a float32 copy of the data fits (:data:`RESIDENT_BYTES`; on a GPU,
+    half its free memory) it is made once and batches are sliced from it on
+    the device; otherwise each batch is copied from the host as it is needed,
+    so a window view of a huge series is never materialised whole.
+
+    Parameters
+    ----------
+    inputs, targets
+        Equally long arrays or tensors; ``targets`` may be a tuple of them.
+    device
+        Where the batches live.
+    labels
+        Keep integer targets as int64 (class labels) instead of float32.
+
+    Examples
+    --------
+    >>> batches = Batches(np.zeros((5, 3, 2)), np.ones(5), torch.device("cpu"))
+    >>> [tuple(x.shape) for x, _ in batches(2, None)]
+    [(2, 3, 2), (2, 3, 2), (1, 3, 2)]
+    """
+
+    def __init__(self, inputs: Any, targets: Any, device: torch.device, *,
+                 labels: bool = False) -> None:
+        self.device, self.n, self.labels = device, len(inputs), labels
+        parts = [inputs, *(targets if isinstance(targets, tuple) else (targets,))]
+        self.multi = isinstance(targets, tuple)
+        size = sum(4 * int(np.prod(np.shape(p))) for p in parts)
+        self.resident = size <= resident_limit(device)
+        self.parts = [self._tensor(p, i) for i, p in enumerate(parts)] if self.resident else parts
+
+    def _tensor(self, data: Any, position: int) -> torch.Tensor:
+        return as_tensor(data, self.device, labels=self.labels and position > 0)
+
+    def __call__(self, batch_size: int, order: np.ndarray | None):
+        """Yield ``(inputs, targets)`` batches in ``order`` (``None``: as stored)."""
+        index = torch.from_numpy(order).to(self.device) if (order is not None and self.resident) \
+            else order
+        for start in range(0, self.n, batch_size):
+            if index is None:
+                rows = slice(start, start + batch_size)
+            else:
+                rows = index[start : start + batch_size]
+            tensors = [p[rows] if self.resident else self._tensor(p[rows], i)
+                       for i, p in enumerate(self.parts)]
+            yield tensors[0], (tuple(tensors[1:]) if self.multi else tensors[1])
+
+
+def resident_limit(device: torch.device) -> int:
+    """Bytes of data :class:`Batches` keeps whole on ``device``."""
+    limit = RESIDENT_BYTES.get(device.type, 0)
+    if limit is None:  # CUDA: keep the data whole while it takes under half the free memory
+        free, _ = torch.cuda.mem_get_info(device)
+        limit = free // 2
+    return limit
+
+
+def as_tensor(data: Any, device: torch.device, *, labels: bool = False) -> torch.Tensor:
+    """A float32 tensor on ``device`` (int64 for integer ``labels``, e.g. class indices).
+
+    Examples
+    --------
+    >>> as_tensor(np.arange(3), torch.device("cpu")).dtype
+    torch.float32
+    """
+    if not isinstance(data, torch.Tensor):
+        array = np.asarray(data)
+        integer = labels and np.issubdtype(array.dtype, np.integer)
+        # np.array copies: the copy is writable and contiguous, as torch.from_numpy wants
+        data = torch.from_numpy(np.array(array, dtype=np.int64 if integer else np.float32))
+    elif labels and not data.is_floating_point():
+        data = data.long()
+    else:
+        data = data.float()
+    return data.to(device, non_blocking=True)
+
+
+def loader_batches(data: Iterable, device: torch.device, *, labels: bool = False):
+    """Move each ``(inputs, targets)`` batch of an iterable (a DataLoader) to ``device``."""
+    for inputs, targets in data:
+        if isinstance(targets, (tuple, list)):
+            moved = tuple(as_tensor(t, device, labels=labels) for t in targets)
+        else:
+            moved = as_tensor(targets, device, labels=labels)
+        yield as_tensor(inputs, device), moved

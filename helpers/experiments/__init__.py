@@ -1,29 +1,8 @@
 """Experiments that run the same way in a notebook and on the command line.
 
-Each task lives in its own module (``toy``, ``mnist``, ``sp500``) and follows
-the small contract described in :mod:`helpers.experiments.runner`; tasks are
-imported only when used. ``python -m helpers.experiments --help`` shows the
-command-line interface.
+The runner is generic: :mod:`helpers.experiments.runner` runs any task over a
+grid, :mod:`helpers.experiments.params` describes and checks a task's
+hyper-parameters, and :mod:`helpers.experiments.cli` is the command line
+(``python -m helpers.experiments --help``). The tasks themselves live in the
+chapter wings and are imported only when used.
 """
-
-from helpers.experiments.runner import (
-    TASKS,
-    Param,
-    PositiveFloat,
-    PositiveInt,
-    load_task,
-    main,
-    register_task,
-    run_grid,
-)
-
-__all__ = [
-    "TASKS",
-    "Param",
-    "PositiveFloat",
-    "PositiveInt",
-    "load_task",
-    "main",
-    "register_task",
-    "run_grid",
-]

@@ -1,0 +1,1 @@
+"""Chapter 3, Bitcoin minute forecasting: candles, features, scaling, walk-forward."""

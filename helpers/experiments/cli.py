@@ -1,0 +1,152 @@
+"""``python -m helpers.experiments TASK [grid flags] [run settings]``.
+
+Examples
+--------
+::
+
+    python -m helpers.experiments --help
+    python -m helpers.experiments sp500 --help
+    python -m helpers.experiments toy --hidden-size 8 16 --lr 0.1 0.01 \\
+        --mode smoke --output runs/toy
+    python -m helpers.experiments toy --hidden-size 8 16 --lr 0.1 0.01 \\
+        --mode smoke --output runs/toy --resume      # evaluate the saved checkpoints
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from helpers.config import DEVICE_VARIABLE, DEVICES, MODE_VARIABLE, MODES
+from helpers.experiments.params import Param, PositiveInt
+from helpers.experiments.runner import TASKS, TaskError, load_task, run_grid
+
+__all__ = ["build_parser", "main"]
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _argparse_type(param: Param) -> Callable[[str], Any]:
+    kind = param.type
+
+    def convert(text: str) -> Any:
+        if kind is bool:
+            lowered = text.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (use true or false)")
+        try:
+            return kind(text)
+        except (TypeError, ValueError) as exc:
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r} ({getattr(kind, '__name__', kind)}: {exc})"
+            ) from None
+
+    return convert
+
+
+def _env(variable: str, default: str) -> str:
+    value = os.environ.get(variable, default).strip().lower()
+    return value or default
+
+
+def build_parser(task: ModuleType) -> argparse.ArgumentParser:
+    """The argument parser of one task: its ``PARAMS`` plus the common flags."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m helpers.experiments {task.NAME}",
+        description=(task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None,
+        epilog="Several values per hyper-parameter form a grid: every combination is trained.",
+    )
+    grid = parser.add_argument_group("hyper-parameters (each takes one or more values)")
+    for name, param in task.PARAMS.items():
+        grid.add_argument(
+            _flag(name), dest=name, nargs="+", type=_argparse_type(param),
+            default=list(param.default), choices=param.choices, metavar=name.upper(),
+            help=f"{param.help} (default: {' '.join(str(d) for d in param.default)}"
+                 + (f"; choices: {', '.join(map(str, param.choices))})" if param.choices
+                    else ")"),
+        )
+    common = parser.add_argument_group("run settings")
+    common.add_argument("--mode", choices=MODES, default=_env(MODE_VARIABLE, "standard"),
+                        help=f"data and training budget (sets {MODE_VARIABLE}; "
+                             f"default: ${MODE_VARIABLE} or standard)")
+    common.add_argument("--device", choices=DEVICES, default=_env(DEVICE_VARIABLE, "auto"),
+                        help=f"torch device (sets {DEVICE_VARIABLE}; default: auto)")
+    common.add_argument("--epochs", type=_argparse_type(Param(PositiveInt, (1,), "")),
+                        default=None, help="override the mode's number of epochs")
+    common.add_argument("--output", type=Path, default=Path("runs") / task.NAME,
+                        help="folder for metrics, summary.csv and checkpoints "
+                             f"(default: runs/{task.NAME})")
+    common.add_argument("--resume", action="store_true",
+                        help="load each configuration's saved checkpoint and only evaluate")
+    common.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="hide the progress bars")
+    return parser
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.experiments",
+        description="Train the chapter's experiments over grids of hyper-parameters, "
+                    "outside Jupyter.",
+        epilog="Run `python -m helpers.experiments TASK --help` for a task's flags.",
+    )
+    parser.add_argument("task", help=f"one of: {', '.join(sorted(TASKS))}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status (argparse errors exit 2).
+
+    Examples
+    --------
+    >>> main(["toy", "--hidden-size", "8", "--mode", "smoke"])  # doctest: +SKIP
+    0
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    top = _top_parser()
+    if not argv or argv[0].startswith("-"):
+        top.parse_args(argv[:1] or ["--help"])  # prints help (or an error) and exits
+        return 2  # pragma: no cover - parse_args exits first
+    try:
+        task = load_task(argv[0])
+    except TaskError as exc:
+        top.error(str(exc))  # exits 2
+    args = build_parser(task).parse_args(argv[1:])
+    # the task sizes its run with by_mode, which reads the environment
+    os.environ[MODE_VARIABLE] = args.mode
+    os.environ[DEVICE_VARIABLE] = args.device
+    from helpers.config import get_device, seed_everything
+
+    try:
+        device = get_device()
+    except (RuntimeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    seed_everything(0)
+    grid = {name: getattr(args, name) for name in task.PARAMS}
+    try:
+        table = run_grid(task, grid, device=device, output=args.output, epochs=args.epochs,
+                         resume=args.resume, progress=args.progress)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; finished configurations are in {args.output}", file=sys.stderr)
+        return 130
+    import pandas as pd
+
+    with pd.option_context("display.width", 100, "display.max_columns", 20):
+        print(table.drop(columns="config").to_string(index=False))
+    print(f"wrote {args.output / 'summary.csv'} and {len(table)} run file(s) under "
+          f"{args.output / 'runs'}")
+    return 0
