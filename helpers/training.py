@@ -49,8 +49,7 @@ from helpers.windowing import Batches, as_tensor, loader_batches
 
 __all__ = ["History", "evaluate", "fit", "predict"]
 
-LossFn = Callable[[Any, Any], torch.Tensor]
-MetricFn = Callable[[Any, Any], torch.Tensor]
+LossFn = MetricFn = Callable[[Any, Any], torch.Tensor]
 #: Batches between two NaN checks of the running loss (each check waits for the GPU).
 CHECK_EVERY = 256
 
@@ -397,5 +396,5 @@ class _ProgressLine:
     def close(self, history: History) -> None:
         if self.bar is not None:
             self.bar.close()
-        if self.enabled:
+        if self.enabled:  # the bar is gone; one plain line says how the fit ended
             print(f"{self.desc}: {history.describe()}")

@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from helpers.config import MODE_VARIABLE, MODES, PROGRESS_VARIABLE
 from helpers.files import atomic_output
-from helpers.results import record
+from helpers.results import record, results_dir
 
 METADATA_KEY = "lstmbook"
 STORED_MODE = "standard"
@@ -85,7 +85,9 @@ def execute_notebook(
 
     The file is replaced only after a successful run (a failed run leaves it
     untouched), the saved notebook is stamped with the code hash and mode, and
-    the run time is recorded through :func:`helpers.results.record`.
+    the run time is recorded through :func:`helpers.results.record`. The
+    notebook's results file starts empty, so a result the code no longer
+    records cannot linger; a failed run puts the old file back.
 
     Returns
     -------
@@ -107,9 +109,18 @@ def execute_notebook(
         record_timing=False,
         on_cell_executed=lambda **_: bar.update(1),
     )
+    results_file = results_dir() / f"{path.stem}.json"
+    previous = results_file.read_bytes() if results_file.exists() else None
+    results_file.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
-        client.execute()
+        try:
+            client.execute()
+        except BaseException:
+            if previous is not None:
+                with atomic_output(results_file, "wb") as handle:
+                    handle.write(previous)
+            raise
         seconds = time.perf_counter() - started
         # the run time is a result like any other: measured, never typed into prose
         record(path.stem, "notebook run time", seconds, unit="s", dataset="",

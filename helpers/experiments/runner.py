@@ -68,6 +68,8 @@ TASKS: dict[str, str] = {
     "toy": "helpers.autoencoders.toy",
     "mnist": "helpers.autoencoders.mnist",
     "sp500": "helpers.autoencoders.sp500",
+    "ladder": "helpers.autoencoders.ladder",
+    "anomaly": "helpers.autoencoders.anomaly",
 }
 
 

@@ -13,13 +13,6 @@ from helpers.results import load_results
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-COLAB_CELL = """\
-# Colab only: install the book's helpers (does nothing elsewhere).
-import sys
-
-if "google.colab" in sys.modules:
-    %pip install -q "lstm-book-helpers @ git+{url}@{branch}"\
-"""
 
 
 def test_there_are_notebooks():
@@ -30,17 +23,6 @@ def test_there_are_notebooks():
 def test_stored_outputs_are_fresh(path):
     problems = freshness_problems(nbformat.read(path, as_version=4))
     assert not problems, f"{path.name}: " + "; ".join(problems)
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_first_cells_follow_the_book_convention(path):
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
-    cells = nbformat.read(path, as_version=4).cells
-    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
-    assert cells[1].source == COLAB_CELL.format(url=config["url"], branch=config["branch"]), (
-        "the Colab set-up cell must install from the repository named in _config.yml"
-    )
-    assert "setup_notebook(" in cells[2].source
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -124,3 +106,26 @@ def test_failed_execution_leaves_the_file_untouched(tmp_path):
     with pytest.raises(Exception, match="boom"):
         execute_notebook(path, progress=False)
     assert path.read_bytes() == before
+
+
+def test_execution_starts_from_an_empty_results_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_RESULTS_DIR", str(tmp_path / "results"))
+    from helpers.results import record
+
+    record("stale", "old name", 1.0)
+    path = tmp_path / "stale.ipynb"
+    nbformat.write(tiny_notebook("1 + 1"), path)
+    execute_notebook(path, mode="smoke", progress=False)
+    assert [r.name for r in load_results() if r.notebook == "stale"] == ["notebook run time"]
+
+
+def test_a_failed_run_keeps_the_old_results(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_RESULTS_DIR", str(tmp_path / "results"))
+    from helpers.results import record
+
+    record("broken", "kept", 1.0)
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(tiny_notebook("raise RuntimeError('boom')"), path)
+    with pytest.raises(Exception, match="boom"):
+        execute_notebook(path, progress=False)
+    assert [r.name for r in load_results()] == ["kept"]
