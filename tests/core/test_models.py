@@ -174,5 +174,5 @@ def test_forget_gate_bias_is_set_in_every_layer_and_direction():
             assert param[4:8].tolist() == [0.0] * 4
     with pytest.raises(ValueError, match="bias=False"):
         set_forget_gate_bias(torch.nn.LSTM(3, 4, bias=False))
-    with pytest.raises(TypeError, match="expected an nn.LSTM"):
+    with pytest.raises(TypeError, match=r"expected an nn\.LSTM"):
         set_forget_gate_bias(torch.nn.GRU(3, 4))

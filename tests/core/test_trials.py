@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.trials import expand_grid, grid_search, run_seeds
 from helpers.training import fit, predict
+from helpers.trials import expand_grid, grid_search, run_seeds
 
 FAST = {"epochs": 3, "lr": 0.05, "batch_size": 16, "device": "cpu"}
 

@@ -54,7 +54,7 @@ def test_check_pair_accepts_tuples_lists_and_several_targets():
     check_pair((x, (x, y)), "train")
     with pytest.raises(ValueError, match=r"parts of train targets have different lengths"):
         check_pair((x, (x, y[:2])), "train")
-    with pytest.raises(TypeError, match="train must be a pair .* got tuple of length 3"):
+    with pytest.raises(TypeError, match=r"train must be a pair .* got tuple of length 3"):
         check_pair((x, y, y), "train")
     with pytest.raises(ValueError, match="empty"):
         check_pair((x[:0], y[:0]), "train")
