@@ -40,7 +40,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.autoencoders.models import (
+from helpers.autoencoders.classifiers import (
     JointHistory,
     LSTMAutoencoder,
     LSTMAutoencoderClassifier,
