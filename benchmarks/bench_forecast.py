@@ -17,15 +17,14 @@ import torch
 from timing import best_of  # benchmarks/timing.py (scripts run from this folder)
 
 from helpers.forecast import autoregressive_forecast, naive_autoregressive_forecast
-from helpers.harmonics.models import NextStepLSTM
+from helpers.models import SequenceRegressor
 
 CONTEXT, STEPS, HIDDEN, TARGET = 1000, 500, 100, 50.0
 
 
-
 def main() -> int:
     torch.manual_seed(0)
-    model = NextStepLSTM(hidden_size=HIDDEN).eval()
+    model = SequenceRegressor(n_features=1, hidden_size=HIDDEN).eval()
     context = torch.sin(torch.arange(CONTEXT, dtype=torch.float32) / 7.0)[None, :, None]
 
     fast_result = autoregressive_forecast(model, context, STEPS)
@@ -35,7 +34,7 @@ def main() -> int:
     fast = best_of(lambda: autoregressive_forecast(model, context, STEPS), repeats=7)
     slow = best_of(lambda: naive_autoregressive_forecast(model, context, STEPS), repeats=2)
     speedup = slow / fast
-    print(f"next-step LSTM, hidden {HIDDEN}, {CONTEXT}-sample context, {STEPS}-step horizon, "
+    print(f"next-step LSTM, hidden {HIDDEN}, {CONTEXT}-sample context, {STEPS} steps, "
           f"CPU, {torch.get_num_threads()} threads")
     print(f"naive re-run loop:     {slow * 1e3:9.1f} ms")
     print(f"stateful rollout:      {fast * 1e3:9.1f} ms")
