@@ -69,6 +69,7 @@ browser:
 bench: $(STAMP)
 	$(PY) benchmarks/bench_windowing.py
 	$(PY) benchmarks/bench_forecast.py
+	$(PY) benchmarks/bench_fit.py
 
 clean:
 	rm -rf _build
