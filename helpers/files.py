@@ -101,10 +101,10 @@ def _read_checkpoint(path: str | Path) -> dict:
     try:
         # weights_only refuses pickled code: a checkpoint from elsewhere cannot run anything
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises several types for a damaged file
+    except Exception:  # torch raises several types for a damaged file
         raise ValueError(
-            f"checkpoint {path} cannot be read ({type(error).__name__}: {str(error)[:120]}); "
-            "it is damaged or was not written by save_checkpoint: delete it and train again."
+            f"checkpoint {path} cannot be read: it is not a PyTorch checkpoint, or it is "
+            "damaged, or it holds more than weights; delete it and train again."
         ) from None
     if not (isinstance(payload, dict) and payload.get("format") == CHECKPOINT_FORMAT):
         raise ValueError(

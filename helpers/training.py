@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -121,7 +122,7 @@ def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batche
         inputs, targets = check_pair(data, name)
         targets = tuple(targets) if isinstance(targets, list) else targets
         return Batches(inputs, targets, device, labels=not is_elementwise(loss_fn))
-    if not isinstance(data, Iterable):
+    if not isinstance(data, Iterable) or isinstance(data, (str, bytes, os.PathLike)):
         check_pair(data, name)  # raises the TypeError that explains what to pass
     return None
 
@@ -194,6 +195,9 @@ def fit(
     epochs = check_positive_int(epochs, "epochs")
     min_epochs = check_positive_int(min_epochs, "min_epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
+    if clip_grad_norm is not None and not clip_grad_norm > 0:
+        raise ValueError(f"clip_grad_norm must be above 0 (or None for no clipping), got "
+                         f"{clip_grad_norm!r}: a negative limit would flip the gradients.")
     if patience is not None:
         patience = check_positive_int(patience, "patience")
         if val is None:

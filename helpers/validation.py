@@ -120,7 +120,7 @@ def check_finite(data: Any, name: str, *, chunk: int = 65536) -> None:
 
 
 def _length(data: Any, name: str) -> int:
-    if isinstance(data, (tuple, list)) and data and not np.isscalar(data[0]):
+    if isinstance(data, tuple) and data and not np.isscalar(data[0]):  # several outputs
         lengths = {_length(part, f"{name}[{i}]") for i, part in enumerate(data)}
         if len(lengths) > 1:
             raise ValueError(f"the parts of {name} have different lengths {sorted(lengths)}.")
@@ -160,7 +160,7 @@ def check_pair(data: Any, name: str) -> tuple[Any, Any]:
     ValueError
         For unequal lengths, empty data, or a NaN/inf (naming the first bad row).
     """
-    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+    if not (isinstance(data, (tuple, list)) and len(data) == 2) or isinstance(data, str):
         raise TypeError(
             f"{name} must be a pair (inputs, targets), e.g. {name}=(X, y), or a DataLoader; "
             f"got {type(data).__name__}"
@@ -168,12 +168,26 @@ def check_pair(data: Any, name: str) -> tuple[Any, Any]:
             + "."
         )
     inputs, targets = data
+    if isinstance(inputs, list):
+        raise TypeError(f"{name} inputs are a Python list; pass an array: "
+                        f"np.asarray(inputs, dtype='float32') (a nested list is not a batch).")
     check_same_length(inputs, targets, (f"{name} inputs", f"{name} targets"))
-    check_finite(inputs, f"{name} inputs")
+    parts = {f"{name} inputs": inputs}
     for i, part in enumerate(targets if isinstance(targets, tuple) else (targets,)):
-        suffix = f"[{i}]" if isinstance(targets, tuple) else ""
-        check_finite(part, f"{name} targets{suffix}")
+        parts[f"{name} targets" + (f"[{i}]" if isinstance(targets, tuple) else "")] = part
+    for label, part in parts.items():
+        _check_numeric(part, label)
+        check_finite(part, label)
     return inputs, targets
+
+
+def _check_numeric(data: Any, name: str) -> None:
+    dtype = getattr(data, "dtype", None)
+    if dtype is None or hasattr(data, "is_floating_point"):  # tensors are numeric
+        return
+    if not (np.issubdtype(np.dtype(dtype), np.number) or np.dtype(dtype) == bool):
+        raise ValueError(f"{name} hold {np.dtype(dtype)} values; the model needs numbers: "
+                         "convert or drop the text columns first.")
 
 
 def check_shapes_match(
@@ -194,7 +208,8 @@ def check_shapes_match(
     expected, got = tuple(expected), tuple(got)
     if expected == got:
         return
-    fix = hint or f"Reshape the {names[1]} to {expected} (e.g. y.reshape(-1, 1))."
+    example = "y.reshape(" + ", ".join(["-1", *map(str, expected[1:])]) + ")"
+    fix = hint or f"Reshape the {names[1]} to {expected} (e.g. {example})."
     if len(expected) == len(got) and sorted(expected) == sorted(got):
         fix = hint or f"Are the axes swapped? Transpose the {names[1]} to {expected}."
     raise ValueError(

@@ -382,8 +382,15 @@ def as_tensor(data: Any, device: torch.device, *, labels: bool = False) -> torch
 
 
 def loader_batches(data: Iterable, device: torch.device, *, labels: bool = False):
-    """Move each ``(inputs, targets)`` batch of an iterable (a DataLoader) to ``device``."""
-    for inputs, targets in data:
+    """Move each ``(inputs, targets)`` batch of an iterable (a DataLoader) to ``device``.
+
+    Each batch is checked for NaN and inf on its way (on the host, before the
+    copy: no wait for a GPU), so a broken row is named, not blamed on training.
+    """
+    for number, (inputs, targets) in enumerate(data):
+        check_finite(inputs, f"batch {number} inputs")
+        for part in targets if isinstance(targets, (tuple, list)) else (targets,):
+            check_finite(part, f"batch {number} targets")
         if isinstance(targets, (tuple, list)):
             moved = tuple(as_tensor(t, device, labels=labels) for t in targets)
         else:

@@ -1,4 +1,10 @@
-"""Command line: ``python -m helpers.data {list,fetch,verify}``."""
+"""Command line: ``python -m helpers.data {list,fetch,verify}``.
+
+Exit status: 0 done; 1 a file could not be had or is bad; 2 a usage or setup problem (a
+bad option, a cache folder that is a file, read-only or cannot be created, a mirror
+setting that names no folder), reported in one line; 130 (Ctrl-C) or 143 (SIGTERM)
+interrupted, with no partial or temporary file left behind.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from helpers.data.errors import DataError
+from helpers.data.errors import DataError, DataSetupError
 from helpers.data.fetching import fetch, verify
-from helpers.data.locations import MIRROR_ENV, data_dir, mirror_dir
+from helpers.data.interrupts import Terminated, terminate_as_interrupt
+from helpers.data.locations import MIRROR_ENV, check_data_dir, data_dir, mirror_dir
 from helpers.data.registry import (
     BINANCE_ARCHIVE,
     BINANCE_ARCHIVE_PATH,
     DATASETS,
     STANDARD_DATASETS,
+    check_month,
     get_registry,
 )
 
@@ -56,16 +64,34 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> str:
+    try:
+        return check_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     names = [n for n in DATASETS if n != BINANCE_ARCHIVE] if args.all else args.names
     if not names:
-        print("name at least one data set, or --all; see `python -m helpers.data list`",
+        print("error: name at least one data set, or --all; see `python -m helpers.data list`",
               file=sys.stderr)
         return 2
+    if args.months and BINANCE_ARCHIVE not in names:
+        print(f"error: --months only applies to {BINANCE_ARCHIVE}", file=sys.stderr)
+        return 2
+    if BINANCE_ARCHIVE in names and not args.months:
+        print(f"error: {BINANCE_ARCHIVE} has one file per month: add --months YYYY-MM "
+              "[YYYY-MM ...], e.g. --months 2024-01", file=sys.stderr)
+        return 2
+    check_data_dir()
     status = 0
     for name in names:
         try:
-            paths = fetch(name, months=args.months, progressbar=sys.stderr.isatty())
+            months = args.months if name == BINANCE_ARCHIVE else None
+            paths = fetch(name, months=months, progressbar=sys.stderr.isatty())
+        except DataSetupError:
+            raise
         except DataError as exc:
             print(f"{name}: FAILED: {exc}", file=sys.stderr)
             status = 1
@@ -76,22 +102,29 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     names = args.names or list(STANDARD_DATASETS)
+    check_data_dir()
     try:
         checks = verify(names, progressbar=args.progress or sys.stderr.isatty())
-    except DataError as exc:
-        print(f"verify: {exc}", file=sys.stderr)
+    except DataSetupError:
+        raise
+    except DataError as exc:  # an unknown data set name: a usage error
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     for name in names:
         mine = [c for c in checks if c.dataset == name]
         good = sum(c.ok for c in mine)
         print(f"{name}: {good}/{len(mine)} files ok")
+    repaired = [c for c in checks if c.status == "repaired"]
+    for c in repaired:  # fixed now, but a damaged cache is worth knowing about
+        print(f"REPAIRED: {c.path} ({c.dataset})\n    {c.detail}")
     bad = [c for c in checks if not c.ok]
     for c in bad:
         print(f"{c.status.upper()}: {c.path} ({c.dataset})\n    {c.detail}", file=sys.stderr)
     if bad:
         print(f"{len(bad)} file(s) missing or bad; cache: {data_dir()}", file=sys.stderr)
         return 1
-    print(f"all {len(checks)} files present and matching their SHA-256 in {data_dir()}")
+    fixed = f" ({len(repaired)} of them repaired)" if repaired else ""
+    print(f"all {len(checks)} files present and matching their SHA-256{fixed} in {data_dir()}")
     return 0
 
 
@@ -112,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_fetch.add_argument("names", nargs="*", metavar="NAME", help="data set names")
     p_fetch.add_argument("--all", action="store_true",
                          help=f"every data set except {BINANCE_ARCHIVE}")
-    p_fetch.add_argument("--months", nargs="+", metavar="YYYY-MM",
-                         help=f"months for {BINANCE_ARCHIVE}")
+    p_fetch.add_argument("--months", nargs="+", metavar="YYYY-MM", type=_month,
+                         help=f"months for {BINANCE_ARCHIVE} (from 2017-08; ended months)")
     p_fetch.set_defaults(func=cmd_fetch)
 
     p_verify = sub.add_parser(
@@ -127,12 +160,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see the module docstring).
+
+    Examples
+    --------
+    >>> main(["verify"])  # doctest: +SKIP
+    0
+    """
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with terminate_as_interrupt():
+            mirror_dir()  # a mirror setting that names no folder: say so before any work
+            return args.func(args)
+    except DataSetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        print(f"\ninterrupted; the files fetched so far are kept, no partial file was left "
+              f"behind. Run the same command again to finish ({data_dir()}).", file=sys.stderr)
+        return exc.exit_status if isinstance(exc, Terminated) else 130
 
 
 if __name__ == "__main__":

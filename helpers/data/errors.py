@@ -5,14 +5,21 @@ Everything derives from :class:`DataError`, so a notebook can catch one class.
 
 from __future__ import annotations
 
+import sys
+import warnings
+from pathlib import Path
+
 __all__ = [
+    "CacheRepairedWarning",
     "DataError",
     "DataLayoutError",
     "DataQualityWarning",
+    "DataSetupError",
     "DataUnavailableError",
     "HashMismatchError",
     "UnknownDatasetError",
     "UnknownTickerError",
+    "warn_quality",
 ]
 
 
@@ -47,5 +54,37 @@ class DataLayoutError(DataError, ValueError):
     """A file does not have the layout (columns, header, magic number) its parser expects."""
 
 
+class DataSetupError(DataError):
+    """The cache folder or the mirror setting cannot be used: fix the setting, then retry.
+
+    The command line exits with status 2 for these, as for a bad option.
+    """
+
+
 class DataQualityWarning(UserWarning):
     """Something in real data needed attention: gaps, duplicates, missing values, short series."""
+
+
+class CacheRepairedWarning(DataQualityWarning):
+    """A cached file failed its SHA-256 and was replaced by a verified copy."""
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def warn_quality(message: str, category: type[Warning] = DataQualityWarning) -> None:
+    """Warn, pointing at the first caller outside :mod:`helpers.data` (the reader's line).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     warn_quality("3 missing minutes")
+    >>> said[0].category.__name__, str(said[0].message)
+    ('DataQualityWarning', '3 missing minutes')
+    """
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

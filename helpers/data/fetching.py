@@ -1,37 +1,37 @@
 """Get registered files into the cache: from the cache itself, a local mirror, or the web.
 
 Order for every file: a cached copy whose SHA-256 matches; else the ``$LSTMBOOK_MIRROR``
-copy (verified, then copied atomically); else a pooch download (verified by pooch, which
-writes to a temporary file and only moves it into place when the hash matches). A file
-that fails its hash is never left in the cache.
+copy; else a download (pooch's HTTP downloader). Copies and downloads are written to a
+temporary file beside the target, hashed while they are written, and moved into place
+only when the hash matches, so an error, Ctrl-C or a handled SIGTERM leaves neither a
+partial file nor a temporary one. A cached file that fails its hash is replaced and
+reported (:class:`CacheRepairedWarning`), never repaired silently.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import pooch
 import requests
 
-from helpers.files import atomic_output
 from helpers.data.errors import (
+    CacheRepairedWarning,
     DataError,
     DataLayoutError,
-    DataQualityWarning,
+    DataSetupError,
     DataUnavailableError,
     HashMismatchError,
+    warn_quality,
 )
-from helpers.data.locations import MIRROR_ENV, data_dir, mirror_dir
+from helpers.data.locations import MIRROR_ENV, data_dir, folder_problem, mirror_dir
 from helpers.data.registry import (
     BINANCE_ARCHIVE,
     STANDARD_DATASETS,
@@ -39,6 +39,7 @@ from helpers.data.registry import (
     check_dataset,
     get_registry,
 )
+from helpers.files import atomic_output
 
 __all__ = [
     "FileCheck",
@@ -53,15 +54,53 @@ __all__ = [
 DOWNLOAD_TIMEOUT_S = 60
 # Above this many files a single overall progress bar beats one bar per file.
 _MANY_FILES = 20
+_BLOCK = 1 << 20
 
 
 def sha256sum(path: str | Path) -> str:
     """Hex SHA-256 of a file."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class _HashingWriter:
+    """A binary file that hashes what is written to it (pooch's downloader writes here)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def write(self, block: bytes) -> int:
+        self.digest.update(block)
+        return self.handle.write(block)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+@contextlib.contextmanager
+def _verified_output(target: Path, entry: FileEntry, subject: str, fix: str
+                     ) -> Iterator[_HashingWriter]:
+    """Write ``target`` atomically; keep it only if its SHA-256 is ``entry.sha256``.
+
+    ``subject`` names what was written (for the message), ``fix`` says what to do.
+    """
+    try:
+        with atomic_output(target, "wb") as handle:
+            writer = _HashingWriter(handle)
+            yield writer
+            actual = writer.digest.hexdigest()
+            if entry.sha256 is not None and actual != entry.sha256:
+                # raised inside atomic_output: the partial copy is deleted, the cache untouched
+                raise HashMismatchError(
+                    f"SHA-256 mismatch for {subject}: expected {entry.sha256}, got {actual}. "
+                    f"{fix}")
+    except OSError as error:
+        if isinstance(error, requests.exceptions.RequestException):
+            raise  # requests' errors are OSErrors too; they are the download's, not ours
+        raise folder_problem(target.parent, error) from None
 
 
 def fetch_file(entry: FileEntry, *, progressbar: bool = False) -> Path:
@@ -73,68 +112,62 @@ def fetch_file(entry: FileEntry, *, progressbar: bool = False) -> Path:
         The mirror copy or the download does not match ``entry.sha256`` (nothing is kept).
     DataUnavailableError
         No mirror copy and the download failed (offline, HTTP error).
+    DataSetupError
+        The cache folder is a file, read-only or cannot be created, or the mirror
+        setting names no folder.
+
+    Warns
+    -----
+    CacheRepairedWarning
+        A cached copy failed its SHA-256 and was replaced by a verified one.
     """
     target = data_dir() / entry.path
+    damaged = False
     if target.is_file():
         if entry.sha256 is None or sha256sum(target) == entry.sha256:
             return target
-        warnings.warn(
-            f"cached {target} does not match its SHA-256 (damaged or outdated); "
-            f"fetching it again",
-            DataQualityWarning,
-            stacklevel=2,
-        )
-        target.unlink()
+        damaged = True
+        try:
+            target.unlink()
+        except OSError as error:
+            raise folder_problem(target.parent, error) from None
     mirror = mirror_dir()
     if mirror is not None and (mirror / entry.path).is_file():
-        return _copy_from_mirror(mirror / entry.path, target, entry)
-    return _download(entry, target, progressbar=progressbar)
-
-
-def _copy_from_mirror(source: Path, target: Path, entry: FileEntry) -> Path:
-    digest = hashlib.sha256()
-    with atomic_output(target, "wb") as dst, open(source, "rb") as src:
-        for block in iter(lambda: src.read(1 << 20), b""):
-            digest.update(block)
-            dst.write(block)
-        actual = digest.hexdigest()
-        if entry.sha256 is not None and actual != entry.sha256:
-            # raised inside atomic_output: the partial copy is deleted, the cache untouched
-            raise HashMismatchError(
-                f"SHA-256 mismatch for {source} (from {MIRROR_ENV}): expected {entry.sha256}, "
-                f"got {actual}. Nothing was copied to the cache. Replace the mirror file with "
-                f"a good copy (check it with `sha256sum -c SHA256SUMS` in the mirror) or unset "
-                f"{MIRROR_ENV} to download {entry.url}."
-            )
+        origin = f"the mirror {mirror}"
+        _copy_from_mirror(mirror / entry.path, target, entry)
+    else:
+        origin = entry.url
+        _download(entry, target, progressbar=progressbar)
+    if damaged:
+        warn_quality(f"{target}: the cached copy did not match its SHA-256 (damaged or "
+                     f"outdated); replaced it with a verified copy from {origin}",
+                     CacheRepairedWarning)
     return target
 
 
-@contextlib.contextmanager
-def _pooch_log_level(level: int) -> Iterator[None]:
-    logger = pooch.get_logger()
-    old = logger.level
-    logger.setLevel(level)
+def _copy_from_mirror(source: Path, target: Path, entry: FileEntry) -> None:
     try:
-        yield
-    finally:
-        logger.setLevel(old)
+        src = open(source, "rb")
+    except OSError as error:
+        raise DataSetupError(f"cannot read {source} in {MIRROR_ENV}: {error.strerror}. Fix "
+                             f"its permissions or unset {MIRROR_ENV}.") from None
+    fix = (f"Nothing was copied to the cache. Replace the mirror file with a good copy (check "
+           f"it with `sha256sum -c SHA256SUMS` in the mirror) or unset {MIRROR_ENV} to "
+           f"download {entry.url}.")
+    with src, _verified_output(target, entry, f"{source} (from {MIRROR_ENV})", fix) as dst:
+        for block in iter(lambda: src.read(_BLOCK), b""):
+            dst.write(block)
 
 
-def _download(entry: FileEntry, target: Path, *, progressbar: bool) -> Path:
-    known_hash = f"sha256:{entry.sha256}" if entry.sha256 else None
-    downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=DOWNLOAD_TIMEOUT_S)
-    # Without a known hash pooch logs advice to pin it; for .CHECKSUM files that is noise.
-    level = logging.INFO if known_hash else logging.WARNING
+def _download(entry: FileEntry, target: Path, *, progressbar: bool) -> None:
+    downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=DOWNLOAD_TIMEOUT_S,
+                                      chunk_size=1 << 16)
+    fix = (f"The download was deleted. Try again; if it keeps happening the file at that URL "
+           f"has changed, so use {MIRROR_ENV}=<folder> with a verified copy and report the URL.")
+    subject = f"{entry.path} downloaded from {entry.url}"
     try:
-        with _pooch_log_level(level):
-            path = pooch.retrieve(
-                entry.url,
-                known_hash=known_hash,
-                fname=target.name,
-                path=target.parent,
-                downloader=downloader,
-                progressbar=progressbar,
-            )
+        with _verified_output(target, entry, subject, fix) as output:
+            downloader(entry.url, output, None)
     except requests.exceptions.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         raise DataUnavailableError(
@@ -151,17 +184,6 @@ def _download(entry: FileEntry, target: Path, *, progressbar: bool) -> Path:
             f"{MIRROR_ENV}=<folder> to a copy of the data mirror (same relative paths, e.g. "
             f"../shared/data), or go online and try again."
         ) from exc
-    except ValueError as exc:
-        if "does not match the known hash" not in str(exc):
-            raise
-        got = re.search(r"but got ([0-9a-f]+)", str(exc))
-        raise HashMismatchError(
-            f"SHA-256 mismatch for {entry.path} downloaded from {entry.url}: expected "
-            f"{entry.sha256}, got {got.group(1) if got else 'another hash'}. The download was "
-            f"deleted. Try again; if it keeps happening the file at that URL has changed, so "
-            f"use {MIRROR_ENV}=<folder> with a verified copy and report the URL."
-        ) from exc
-    return Path(path)
 
 
 def fetch_binance_month(month: str, *, progressbar: bool = False) -> Path:
@@ -250,26 +272,39 @@ def fetch(
 
 @dataclass(frozen=True)
 class FileCheck:
-    """Outcome of verifying one file: ``status`` is ``"ok"``, ``"missing"`` or ``"bad"``."""
+    """Outcome of verifying one file.
+
+    ``status`` is ``"ok"``, ``"repaired"`` (the cached copy failed its SHA-256 and was
+    replaced by a verified one; ``detail`` says so), ``"missing"`` or ``"bad"``.
+    """
 
     dataset: str
     path: str
-    status: Literal["ok", "missing", "bad"]
+    status: Literal["ok", "repaired", "missing", "bad"]
     detail: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        """Whether a good copy is in the cache now (also after a repair)."""
+        return self.status in ("ok", "repaired")
 
 
 def _check(dataset: str, path: str, fetcher: Callable[[], object]) -> FileCheck:
-    try:
-        fetcher()
-    except DataUnavailableError as exc:
-        return FileCheck(dataset, path, "missing", str(exc))
-    except (DataError, ValueError) as exc:
-        return FileCheck(dataset, path, "bad", str(exc))
-    return FileCheck(dataset, path, "ok")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", CacheRepairedWarning)
+        try:
+            fetcher()
+        except DataSetupError:
+            raise  # the cache or the mirror is unusable: no file can pass, so stop
+        except DataUnavailableError as exc:
+            return FileCheck(dataset, path, "missing", str(exc))
+        except (DataError, ValueError) as exc:
+            return FileCheck(dataset, path, "bad", str(exc))
+    repairs = [str(w.message) for w in said if issubclass(w.category, CacheRepairedWarning)]
+    for other in (w for w in said if not issubclass(w.category, CacheRepairedWarning)):
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    return FileCheck(dataset, path, "repaired", repairs[0]) if repairs else \
+        FileCheck(dataset, path, "ok")
 
 
 def verify(
@@ -277,9 +312,15 @@ def verify(
 ) -> list[FileCheck]:
     """Fetch (mirror or web) and SHA-256-check every file of the given data sets.
 
-    Unlike :func:`fetch` this does not stop at the first problem: it returns one
-    :class:`FileCheck` per file. ``names=None`` means the data sets of standard mode.
-    For ``btc-binance-archive`` the months already in the cache are re-checked.
+    Unlike :func:`fetch` this does not stop at a bad or missing file: it returns one
+    :class:`FileCheck` per file, and a cached copy it had to replace is ``"repaired"``,
+    not ``"ok"``. ``names=None`` means the data sets of standard mode. For
+    ``btc-binance-archive`` the months already in the cache are re-checked.
+
+    Raises
+    ------
+    DataSetupError
+        The cache folder or the mirror setting cannot be used (then no file can pass).
 
     Examples
     --------

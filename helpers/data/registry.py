@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers.data.errors import DataError, UnknownDatasetError
@@ -18,9 +19,11 @@ from helpers.data.errors import DataError, UnknownDatasetError
 __all__ = [
     "BINANCE_ARCHIVE",
     "DATASETS",
+    "FIRST_ARCHIVE_MONTH",
     "STANDARD_DATASETS",
     "FileEntry",
     "Registry",
+    "check_month",
     "get_registry",
     "list_datasets",
     "set_registry",
@@ -57,6 +60,8 @@ BINANCE_ARCHIVE_URL = (
     "https://data.binance.vision/data/spot/monthly/klines/BTCUSDT/1m/BTCUSDT-1m-{month}.zip"
 )
 BINANCE_ARCHIVE_PATH = "btc/binance-archive/BTCUSDT-1m-{month}.zip"
+#: The first month of BTCUSDT 1-minute klines in the Binance archive.
+FIRST_ARCHIVE_MONTH = "2017-08"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -130,14 +135,43 @@ class Registry:
 
     def archive_month(self, month: str) -> FileEntry:
         """The Binance monthly zip for ``month`` (``"YYYY-MM"``); its hash comes from .CHECKSUM."""
-        if not _MONTH.fullmatch(month):
-            raise ValueError(f"month must look like '2024-01', got {month!r}")
+        month = check_month(month)
         return FileEntry(
             BINANCE_ARCHIVE,
             BINANCE_ARCHIVE_PATH.format(month=month),
             None,
             self.binance_archive_url.format(month=month),
         )
+
+
+def check_month(month: str) -> str:
+    """Return ``month`` if the Binance archive can have it (``YYYY-MM``, ended), else raise.
+
+    Raises
+    ------
+    ValueError
+        For another spelling (``2024-1``, ``Jan 2024``), a month before
+        :data:`FIRST_ARCHIVE_MONTH`, or one that has not ended yet (the archive publishes
+        a month after it ends).
+
+    Examples
+    --------
+    >>> check_month("2024-01")
+    '2024-01'
+    >>> check_month("2024-13")
+    Traceback (most recent call last):
+    ...
+    ValueError: month must be written YYYY-MM, e.g. '2024-01'; got '2024-13'
+    """
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):
+        raise ValueError(f"month must be written YYYY-MM, e.g. '2024-01'; got {month!r}")
+    if month < FIRST_ARCHIVE_MONTH:
+        raise ValueError(f"month {month!r} is before {FIRST_ARCHIVE_MONTH}, the first month "
+                         "of BTCUSDT in the Binance archive")
+    if month >= datetime.now(timezone.utc).strftime("%Y-%m"):
+        raise ValueError(f"month {month!r} has not ended yet; the Binance archive publishes "
+                         "a month's file after it ends")
+    return month
 
 
 def check_dataset(name: str) -> str:

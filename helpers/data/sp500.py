@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from helpers.data.errors import DataError, DataLayoutError, DataQualityWarning, UnknownTickerError
+from helpers.data.errors import DataError, DataLayoutError, UnknownTickerError, warn_quality
 from helpers.data.fetching import fetch_file
 from helpers.data.registry import FileEntry, get_registry
 
@@ -42,7 +41,8 @@ def read_sp500_csv(path: str | Path) -> pd.DataFrame:
     """Read one ``<TICKER>_data.csv`` (``date,open,high,low,close,volume,Name``).
 
     Values are float64 (``volume`` too, so that missing values can be NaN);
-    ``date`` is ``datetime64``. Rows are sorted by date.
+    ``date`` is ``datetime64``. Rows are sorted by date, with a
+    :class:`DataQualityWarning` when the file had them in another order.
 
     Examples
     --------
@@ -65,6 +65,9 @@ def read_sp500_csv(path: str | Path) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise DataLayoutError(f"{path}: bad date or value ({exc})") from exc
     df["Name"] = df["Name"].astype(str)
+    if not df["date"].is_monotonic_increasing:
+        order = "newest first" if df["date"].is_monotonic_decreasing else "out of date order"
+        warn_quality(f"{path.name}: rows were {order}; sorted them by date")
     return df.sort_values("date", kind="stable").reset_index(drop=True)
 
 
@@ -151,7 +154,7 @@ def load_sp500(
         if missing == "raise":
             raise DataError(f"{msg}. Pass missing='drop' or missing='keep'.")
         if missing == "drop":
-            warnings.warn(f"dropped {msg}", DataQualityWarning, stacklevel=2)
+            warn_quality(f"dropped {msg}")
             data = data[~bad]
 
     counts = data.groupby("Name").size()
@@ -161,8 +164,7 @@ def load_sp500(
         if len(short) == len(counts):
             raise DataError(f"every requested ticker has fewer than min_rows={min_rows} rows: "
                             f"{listing}. Lower min_rows.")
-        warnings.warn(f"excluded {len(short)} ticker{'s' if len(short) > 1 else ''} with "
-                      f"fewer than min_rows={min_rows} rows: {listing}",
-                      DataQualityWarning, stacklevel=2)
+        warn_quality(f"excluded {len(short)} ticker{'s' if len(short) > 1 else ''} with "
+                     f"fewer than min_rows={min_rows} rows: {listing}")
         data = data[~data["Name"].isin(short.index)]
     return data.sort_values(["Name", "date"], kind="stable").reset_index(drop=True)

@@ -10,6 +10,10 @@ Examples
         --mode smoke --output runs/toy
     python -m helpers.experiments toy --hidden-size 8 16 --lr 0.1 0.01 \\
         --mode smoke --output runs/toy --resume      # evaluate the saved checkpoints
+
+Exit status: 0 done; 1 an error (one line, ``error: ...``; the output folder keeps every
+configuration that finished); 2 a bad command line (an unknown task, a bad value, an
+option given twice); 130 (Ctrl-C) or 143 (SIGTERM) interrupted.
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from helpers.config import DEVICE_VARIABLE, DEVICES, MODE_VARIABLE, MODES
+from helpers.data.errors import DataError
+from helpers.data.interrupts import Terminated, terminate_as_interrupt
 from helpers.experiments.params import Param, PositiveInt
-from helpers.experiments.runner import TASKS, TaskError, load_task, run_grid
+from helpers.experiments.runner import TASKS, ConfigFailed, TaskError, load_task, run_grid
 
 __all__ = ["build_parser", "main"]
 
@@ -54,6 +61,24 @@ def _argparse_type(param: Param) -> Callable[[str], Any]:
     return convert
 
 
+class _Once(argparse.Action):
+    """Store an option's values, refusing the option a second time.
+
+    argparse would keep only the last of ``--lr 0.1 --lr 0.01``: half of the grid the
+    reader asked for would silently not run.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        given = vars(namespace).setdefault("_given", set())
+        if self.dest in given:
+            several = (f": list all its values after one {option_string}, e.g. "
+                       f"{option_string} A B" if self.nargs == "+" else "")
+            raise argparse.ArgumentError(self, f"given twice{several}")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 def _env(variable: str, default: str) -> str:
     value = os.environ.get(variable, default).strip().lower()
     return value or default
@@ -69,7 +94,7 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
     grid = parser.add_argument_group("hyper-parameters (each takes one or more values)")
     for name, param in task.PARAMS.items():
         grid.add_argument(
-            _flag(name), dest=name, nargs="+", type=_argparse_type(param),
+            _flag(name), dest=name, nargs="+", type=_argparse_type(param), action=_Once,
             default=list(param.default), choices=param.choices, metavar=name.upper(),
             help=f"{param.help} (default: {' '.join(str(d) for d in param.default)}"
                  + (f"; choices: {', '.join(map(str, param.choices))})" if param.choices
@@ -77,13 +102,16 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
         )
     common = parser.add_argument_group("run settings")
     common.add_argument("--mode", choices=MODES, default=_env(MODE_VARIABLE, "standard"),
+                        action=_Once,
                         help=f"data and training budget (sets {MODE_VARIABLE}; "
                              f"default: ${MODE_VARIABLE} or standard)")
     common.add_argument("--device", choices=DEVICES, default=_env(DEVICE_VARIABLE, "auto"),
+                        action=_Once,
                         help=f"torch device (sets {DEVICE_VARIABLE}; default: auto)")
     common.add_argument("--epochs", type=_argparse_type(Param(PositiveInt, (1,), "")),
-                        default=None, help="override the mode's number of epochs")
-    common.add_argument("--output", type=Path, default=Path("runs") / task.NAME,
+                        default=None, action=_Once,
+                        help="override the mode's number of epochs")
+    common.add_argument("--output", type=Path, default=Path("runs") / task.NAME, action=_Once,
                         help="folder for metrics, summary.csv and checkpoints "
                              f"(default: runs/{task.NAME})")
     common.add_argument("--resume", action="store_true",
@@ -135,18 +163,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed_everything(0)
     grid = {name: getattr(args, name) for name in task.PARAMS}
     try:
-        table = run_grid(task, grid, device=device, output=args.output, epochs=args.epochs,
-                         resume=args.resume, progress=args.progress)
+        with terminate_as_interrupt():
+            table = run_grid(task, grid, device=device, output=args.output,
+                             epochs=args.epochs, resume=args.resume, progress=args.progress)
+    except ConfigFailed as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, (ValueError, FileNotFoundError, DataError, FloatingPointError)):
+            # not an error the book raises on purpose: the traceback helps fix the task
+            traceback.print_exception(type(cause), cause, cause.__traceback__)
+        print(f"error: {exc}\nthe configurations that finished are kept in {args.output}",
+              file=sys.stderr)
+        return 1
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"\ninterrupted; finished configurations are in {args.output}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"\ninterrupted; the configurations that finished are kept in {args.output}, "
+              "and the one that was running left no file", file=sys.stderr)
+        return exc.exit_status if isinstance(exc, Terminated) else 130
     import pandas as pd
 
     with pd.option_context("display.width", 100, "display.max_columns", 20):
         print(table.drop(columns="config").to_string(index=False))
-    print(f"wrote {args.output / 'summary.csv'} and {len(table)} run file(s) under "
-          f"{args.output / 'runs'}")
+    runs = len(list((args.output / "runs").glob("*.json")))
+    print(f"{'evaluated' if args.resume else 'trained'} {len(table)} configuration(s); "
+          f"{args.output / 'summary.csv'} lists all {runs} run in that folder")
     return 0

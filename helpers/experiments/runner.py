@@ -11,20 +11,29 @@ A task is a module (registered in :data:`TASKS`) that defines
     becomes a flag that accepts several values (``hidden_size`` ->
     ``--hidden-size 8 16 32``); every combination is one *configuration*.
 ``run(params, *, device, epochs=None, checkpoint=None, resume=False, progress=True)``
-    Trains one configuration (or, with ``resume=True``, loads ``checkpoint``
-    and only evaluates) and returns a ``dict[str, float]`` of metrics. The
-    run mode comes from ``LSTMBOOK_MODE`` through :func:`helpers.config.by_mode`;
-    a task never checks the mode itself.
+    Trains one configuration and saves its weights at ``checkpoint`` (a
+    staging path: the runner moves the file into place once ``run``
+    returns), or, with ``resume=True``, loads ``checkpoint`` and only
+    evaluates. Returns a ``dict[str, float]`` of metrics; a metric a reload
+    cannot know (``best_epoch``) is NaN then, and the training's value is
+    kept. The run mode comes from ``LSTMBOOK_MODE`` through
+    :func:`helpers.config.by_mode`; a task never checks the mode itself.
 
 and optionally ``METRIC`` (the metric the summary is sorted by; default: the
-first one returned) and ``HIGHER_IS_BETTER`` (default ``False``).
+first one returned), ``HIGHER_IS_BETTER`` (default ``False``) and
+``check_params(params) -> dict`` (default:
+:func:`helpers.experiments.params.check_params` with the task's ``PARAMS``):
+every configuration of a grid is checked before the first one trains.
 
 The tasks live in the chapter wings (``helpers.autoencoders.toy`` ...) and
 are imported lazily, by name, so a broken task breaks only itself.
 
 Each configuration writes ``<output>/runs/<id>.json`` and
-``<output>/checkpoints/<id>.pt``; ``<output>/summary.csv`` lists all of them,
-best first. Every file is written atomically.
+``<output>/checkpoints/<id>.pt``; ``<output>/summary.csv`` lists every
+configuration ever run in that folder, best first
+(:mod:`helpers.experiments.records`). Nothing earlier is lost: running again
+replaces only the records of the configurations it trains, ``resume`` writes
+no record it did not create, and a configuration that fails leaves no file.
 
 Examples
 --------
@@ -36,7 +45,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import json
+import math
 import os
 import re
 import time
@@ -45,22 +54,34 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from helpers.files import atomic_output
+from helpers.experiments.params import check_params
+from helpers.experiments.records import Folder, summary_table
 
 __all__ = [
     "TASKS",
+    "ConfigFailed",
     "TaskError",
     "config_id",
     "load_task",
     "register_task",
     "run_grid",
-    "summary_table",
     "train_or_resume",
 ]
 
 
 class TaskError(ValueError):
     """An unknown task, or a task module that does not follow the contract."""
+
+
+class ConfigFailed(RuntimeError):
+    """A configuration raised an error; the folder keeps what finished before it.
+
+    ``config`` is its id, ``__cause__`` the original error.
+    """
+
+    def __init__(self, message: str, config: str) -> None:
+        super().__init__(message)
+        self.config = config
 
 
 #: Task name -> module path. Modules are imported only when their task is run.
@@ -131,29 +152,50 @@ def plain(value: Any) -> Any:
     return value
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as indented JSON, atomically."""
-    with atomic_output(path) as handle:
-        json.dump(data, handle, indent=2)
-        handle.write("\n")
+def _check_all(module: ModuleType, configs: list[dict[str, Any]]) -> None:
+    """Refuse the grid if any configuration is invalid, before anything trains."""
+    check = getattr(module, "check_params", None) or (
+        lambda params: check_params(module.NAME, params, module.PARAMS))
+    bad = []
+    for params in configs:
+        try:
+            check(dict(params))
+        except (ValueError, TypeError) as error:
+            bad.append(f"{config_id(params)}: {error}")
+    if bad:
+        raise ValueError(f"{len(bad)} of {len(configs)} configurations of task "
+                         f"{module.NAME!r} are invalid, so nothing was trained: "
+                         + "; ".join(bad[:3]) + (" ..." if len(bad) > 3 else ""))
 
 
-def summary_table(task: ModuleType, rows: list[dict[str, Any]]) -> Any:
-    """One row per configuration (parameters, metrics, seconds), best first (a DataFrame)."""
-    import pandas as pd
-
-    if not rows:
-        return pd.DataFrame()
-    metric = getattr(task, "METRIC", None) or next(iter(rows[0].get("metrics", {})), None)
-    higher = bool(getattr(task, "HIGHER_IS_BETTER", False))
-    table = pd.DataFrame([
-        {"config": r["config"], **r["params"], **r["metrics"], "seconds": r["seconds"]}
-        for r in rows
-    ])
-    if metric in table:
-        table = table.sort_values(metric, ascending=not higher, kind="stable",
-                                  na_position="last")
-    return table.reset_index(drop=True)
+def _check_folder(folder: Folder, module: ModuleType, configs: list[dict[str, Any]],
+                  mode: str, resume: bool) -> dict[str, dict[str, Any]]:
+    """The folder's records, after refusing a folder of another task or another mode."""
+    records = folder.records()
+    tasks = {r.get("task") for r in records.values()} - {module.NAME}
+    if tasks:
+        raise ValueError(f"the output folder {folder.root} holds runs of task "
+                         f"{sorted(map(str, tasks))[0]!r}; use another --output for "
+                         f"{module.NAME!r}")
+    modes = {r.get("mode") for r in records.values()} - {mode}
+    if modes:
+        other = sorted(map(str, modes))[0]
+        action = (f"--resume evaluates checkpoints trained in {other} mode, and this run is "
+                  f"in {mode} mode" if resume else
+                  f"it holds {other}-mode runs, and a {mode}-mode run there would mix "
+                  "modes in one summary")
+        raise ValueError(f"{folder.root}: {action}. Pass --mode {other} (LSTMBOOK_MODE="
+                         f"{other}), or use another --output for {mode} mode.")
+    if resume:
+        missing = [config_id(c) for c in configs
+                   if not folder.checkpoint(config_id(c)).exists()]
+        if missing:
+            raise FileNotFoundError(
+                f"--resume: no checkpoint for {len(missing)} of {len(configs)} configurations "
+                f"in {folder.checkpoints} (first: {missing[0]}.pt); run once without "
+                "--resume to train them"
+            )
+    return records
 
 
 def run_grid(
@@ -166,7 +208,7 @@ def run_grid(
     resume: bool = False,
     progress: bool = True,
 ) -> Any:
-    """Run every configuration of ``grid`` and return the summary table, best first.
+    """Run every configuration of ``grid`` and return their table, best first.
 
     Parameters
     ----------
@@ -174,14 +216,34 @@ def run_grid(
         A task name (see :data:`TASKS`) or an imported task module.
     grid
         Parameter name -> values to try. Parameters left out use their
-        defaults; unknown names raise ``ValueError``.
+        defaults; unknown names and invalid values raise ``ValueError``
+        before anything trains.
     device, epochs, progress
         Passed to the task's ``run`` (``device=None``: ``LSTMBOOK_DEVICE``).
     output
         Folder for ``runs/<id>.json``, ``checkpoints/<id>.pt`` and
-        ``summary.csv``; ``None`` keeps nothing on disk (and cannot resume).
+        ``summary.csv`` (every configuration ever run there); ``None`` keeps
+        nothing on disk (and cannot resume).
     resume
-        Evaluate saved checkpoints instead of training (needs ``output``).
+        Evaluate saved checkpoints instead of training (needs ``output``, and
+        the run mode they were trained in). The records stay as they were.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per configuration of this grid. On resume, the metrics are
+        the ones just evaluated; ``seconds`` is the original training time.
+
+    Raises
+    ------
+    ValueError
+        Unknown parameters, an invalid configuration, an output folder of
+        another task or mode, or one that cannot be written.
+    FileNotFoundError
+        ``resume`` without a checkpoint for every configuration.
+    ConfigFailed
+        A configuration raised an error (the original is its ``__cause__``);
+        the output folder keeps every configuration that finished.
 
     Examples
     --------
@@ -198,43 +260,66 @@ def run_grid(
                          f"its parameters are {', '.join(module.PARAMS)}")
     configs = expand_grid({name: list(grid.get(name, p.default))
                            for name, p in module.PARAMS.items()})
+    _check_all(module, configs)
     if resume and output is None:
         raise ValueError("resume=True needs the output folder that holds the checkpoints")
-    output = Path(output) if output is not None else None
-    if resume:
-        missing = [config_id(c) for c in configs
-                   if not (output / "checkpoints" / f"{config_id(c)}.pt").exists()]
-        if missing:
-            raise FileNotFoundError(
-                f"--resume: no checkpoint for {len(missing)} of {len(configs)} configurations "
-                f"in {output / 'checkpoints'} (first: {missing[0]}.pt); run once without "
-                "--resume to train them"
-            )
-    device = resolve_device(device)
     mode = get_mode()
+    folder = Folder(Path(output)) if output is not None else None
+    records = _check_folder(folder, module, configs, mode, resume) if folder else {}
+    if folder is not None and not resume:
+        folder.check_writable()
+    device = resolve_device(device)
+    metric = getattr(module, "METRIC", None)
+    higher = bool(getattr(module, "HIGHER_IS_BETTER", False))
     rows: list[dict[str, Any]] = []
     for number, params in enumerate(configs, start=1):
         ident = config_id(params)
-        checkpoint = output / "checkpoints" / f"{ident}.pt" if output is not None else None
-        started = time.perf_counter()
-        metrics = module.run(params, device=device, epochs=epochs, checkpoint=checkpoint,
-                             resume=resume, progress=progress)
-        row = {
-            "task": module.NAME, "config": ident,
-            "params": {k: plain(v) for k, v in params.items()},
-            "metrics": {k: float(v) for k, v in metrics.items()},
-            "mode": mode, "device": str(device), "epochs": epochs, "resumed": resume,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
+        row = _run_one(module, params, ident, folder, records.get(ident), device=device,
+                       epochs=epochs, resume=resume, progress=progress, mode=mode,
+                       place=f"{number} of {len(configs)}")
         rows.append(row)
         if progress:
             print(f"[{number}/{len(configs)}] {ident}: done in {row['seconds']:.0f} s")
-        if output is not None:
-            write_json(output / "runs" / f"{ident}.json", row)
+        if folder is not None and (not resume or ident not in records):
+            records[ident] = row
+            folder.commit(ident, row)
             # rewritten after every configuration: an interrupted grid keeps what it finished
-            with atomic_output(output / "summary.csv") as handle:
-                summary_table(module, rows).to_csv(handle, index=False)
-    return summary_table(module, rows)
+            folder.write_summary(records.values(), metric=metric, higher_is_better=higher)
+    return summary_table(rows, metric=metric, higher_is_better=higher)
+
+
+def _run_one(module: ModuleType, params: dict[str, Any], ident: str, folder: Folder | None,
+             record: dict[str, Any] | None, *, device: Any, epochs: int | None,
+             resume: bool, progress: bool, mode: str, place: str) -> dict[str, Any]:
+    """Train (or evaluate) one configuration; its weights stay staged until it finishes."""
+    if folder is None:
+        checkpoint = None
+    else:
+        checkpoint = folder.checkpoint(ident) if resume else folder.staging(ident)
+    started = time.perf_counter()
+    try:
+        metrics = module.run(params, device=device, epochs=epochs, checkpoint=checkpoint,
+                             resume=resume, progress=progress)
+    except BaseException as error:
+        if folder is not None and not resume:
+            folder.discard(ident)
+        if not isinstance(error, Exception):
+            raise  # Ctrl-C, SIGTERM: no configuration failed, the run was stopped
+        hint = f" while evaluating {checkpoint}" if resume else ""
+        if resume and not isinstance(error, ValueError):  # load_checkpoint's say what to do
+            hint += "; delete that checkpoint and run without --resume to train it again"
+        raise ConfigFailed(f"configuration {ident} ({place}) failed{hint}: "
+                           f"{type(error).__name__}: {error}", ident) from error
+    seconds = round(time.perf_counter() - started, 3)
+    evaluated = {k: float(v) for k, v in metrics.items()}
+    if resume and record is not None:  # the training record stays the reference
+        # a reload cannot know what only training saw (best_epoch): tasks give NaN there
+        known = {k: v for k, v in evaluated.items() if not math.isnan(v)}
+        return {**record, "metrics": {**record["metrics"], **known}, "resumed": True}
+    return {"task": module.NAME, "config": ident,
+            "params": {k: plain(v) for k, v in params.items()}, "metrics": evaluated,
+            "mode": mode, "device": str(device), "epochs": epochs, "resumed": resume,
+            "seconds": seconds}
 
 
 def train_or_resume(

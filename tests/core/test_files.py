@@ -46,7 +46,7 @@ def test_missing_damaged_and_mismatched_checkpoints_are_clear_errors(tmp_path):
         load_model(tmp_path / "missing.pt")
     damaged = tmp_path / "damaged.pt"
     damaged.write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match=r"damaged\.pt cannot be read .* delete it and train"):
+    with pytest.raises(ValueError, match=r"damaged\.pt cannot be read: .* delete it and train"):
         load_model(damaged)
     path = save_checkpoint(SequenceRegressor(1, 8), tmp_path / "h8.pt")
     with pytest.raises(ValueError, match=r"h8\.pt does not fit this SequenceRegressor .*"

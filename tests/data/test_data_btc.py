@@ -79,7 +79,9 @@ def test_binance_monthly_zip(tmp_path, build):
 def test_rows_are_sorted_ascending(tmp_path, build):
     lines = build.kline_lines(6)
     shuffled = [lines[i] for i in (3, 0, 5, 1, 4, 2)]
-    df = read_binance_klines(build.write(tmp_path, "x.csv", build.kline_csv(shuffled)))
+    with pytest.warns(DataQualityWarning, match=r"x.csv: rows were out of time order \(3 steps "
+                                                r"back in time\); sorted them by time"):
+        df = read_binance_klines(build.write(tmp_path, "x.csv", build.kline_csv(shuffled)))
     assert df.index.is_monotonic_increasing
     assert df["close"].tolist() == [100.0 + i for i in range(6)]
 
@@ -143,10 +145,14 @@ def test_cryptodatadownload_both_layouts(tmp_path, build):
     lines = build.cdd_lines(8, skip=(5,))
     original = build.write(tmp_path, "orig.csv", build.cdd_csv(lines, banner=True))
     mirrored = build.write(tmp_path, "mirror.csv", build.cdd_csv(lines, banner=False))
-    with pytest.warns(DataQualityWarning, match="1 missing minute in 1 gap"):
+    with pytest.warns(DataQualityWarning) as said:
         a = read_cryptodatadownload(original)
-    with pytest.warns(DataQualityWarning, match="1 missing minute in 1 gap"):
+    assert [str(w.message).split(" (")[0] for w in said] == [
+        "orig.csv: rows were newest first; sorted them oldest first",
+        "orig.csv: 1 missing minute in 1 gap"]
+    with pytest.warns(DataQualityWarning) as said:
         b = read_cryptodatadownload(mirrored)
+    assert str(said[0].message).startswith("mirror.csv: rows were newest first")
     pd.testing.assert_frame_equal(a, b)
     assert a.index.is_monotonic_increasing  # the files are newest first
     assert a.index[0] == pd.Timestamp("2019-09-08 17:57", tz="UTC")
@@ -214,7 +220,7 @@ def test_months_between():
 
 
 def test_load_btc_rejects_unknown_source_and_misplaced_months():
-    with pytest.raises(UnknownDatasetError, match="binance-sample"):
+    with pytest.raises(UnknownDatasetError, match=r"binance-sample.*read_minute_csv\(path\)"):
         load_btc("kraken")
     with pytest.raises(ValueError, match="months= only applies"):
         load_btc("binance-sample", months=["2024-01"])
@@ -227,13 +233,18 @@ def test_load_btc_from_mirror_slices_and_reports(tmp_path, monkeypatch, use_regi
     use_registry(Registry([build.entry("btc-cryptodatadownload", rel, data, dead_url)]))
     build.write(tmp_path / "mirror", rel, data)
     monkeypatch.setenv("LSTMBOOK_MIRROR", str(tmp_path / "mirror"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the gap lies outside the slice: no warning
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         df = load_btc("cryptodatadownload", start="2019-09-08 18:00", end="2019-09-08 18:10")
+    # the gap lies outside the slice: only the newest-first order is worth a word
+    assert [str(w.message) for w in said] == [
+        "btc-cryptodatadownload: rows were newest first; sorted them oldest first"]
     assert len(df) == 10
     assert df.attrs["source"] == "btc-cryptodatadownload"
-    with pytest.warns(DataQualityWarning, match="btc-cryptodatadownload: 1 missing minute"):
+    with pytest.warns(DataQualityWarning) as said:
         full = load_btc("btc-cryptodatadownload")
+    assert "btc-cryptodatadownload: 1 missing minute" in str(said[1].message)
+    assert full.attrs["notes"] == [str(w.message) for w in said]
     assert len(full) == 29
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +96,80 @@ def test_module_entry_point(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "sp500 [standard]" in proc.stdout
     assert "505 files" in proc.stdout and "cached: 0/505" in proc.stdout
+
+
+def test_verify_reports_a_file_it_repaired(standard, cache_dir, build, capsys):
+    build.write(cache_dir, "btc/cdd.csv", b"damaged\n")  # the mirror holds the good copy
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert "REPAIRED: btc/cdd.csv (btc-cryptodatadownload)" in out
+    assert "the cached copy did not match its SHA-256 (damaged or outdated); replaced it" in out
+    assert "all 5 files present and matching their SHA-256 (1 of them repaired)" in out
+    assert (cache_dir / "btc/cdd.csv").read_bytes() == b"b\n"
+    assert main(["verify"]) == 0 and "REPAIRED" not in capsys.readouterr().out
+
+
+class SlowHandler(http.server.BaseHTTPRequestHandler):
+    """Promises a big file and sends it a trickle at a time: a download to interrupt."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(10**8))
+        self.end_headers()
+        try:
+            for _ in range(600):
+                self.wfile.write(b"x" * 512)
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:  # the client went away
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_url():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+FETCH_SLOWLY = """
+import sys
+from helpers.data import registry
+from helpers.data.__main__ import main
+from helpers.data.registry import FileEntry, Registry
+url = sys.argv[1]
+registry.set_registry(Registry([FileEntry("sp500", f"sp500/{t}_data.csv", "0" * 64, f"{url}/{t}")
+                                for t in ("A", "B")]))
+sys.exit(main(["fetch", "sp500"]))
+"""
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupted_download_leaves_no_temporary_file(tmp_path, slow_url, build, signum,
+                                                       status):
+    cache = tmp_path / "interrupted"
+    env = {**os.environ, "LSTMBOOK_DATA_DIR": str(cache), "PYTHONPATH": str(REPO)}
+    env.pop("LSTMBOOK_MIRROR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", FETCH_SLOWLY, slow_url], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # Python turns SIGINT into KeyboardInterrupt only if it starts with the default handler
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not build.files_under(cache) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the download has begun writing
+    assert build.files_under(cache), "the download never started"
+    time.sleep(0.2)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == status, err
+    assert "interrupted; the files fetched so far are kept, no partial file was left" in err
+    assert "Traceback" not in err
+    assert build.files_under(cache) == []

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers.data import (
+    CacheRepairedWarning,
     DataError,
-    DataQualityWarning,
+    DataSetupError,
     DataUnavailableError,
     HashMismatchError,
     Registry,
@@ -125,7 +126,7 @@ def test_damaged_cache_file_is_replaced(one_file, tmp_path, monkeypatch, cache_d
     build.write(cache_dir, e.path, b"half a fi")
     build.write(tmp_path / "mirror", e.path, data)
     monkeypatch.setenv("LSTMBOOK_MIRROR", str(tmp_path / "mirror"))
-    with pytest.warns(DataQualityWarning, match="does not match its SHA-256"):
+    with pytest.warns(CacheRepairedWarning, match="did not match its SHA-256.*replaced it"):
         path = fetch_file(e)
     assert path.read_bytes() == data
 
@@ -149,7 +150,7 @@ def test_mirror_missing_file_falls_back_to_download(one_file, tmp_path, monkeypa
 
 def test_mirror_that_does_not_exist(one_file, tmp_path, monkeypatch):
     monkeypatch.setenv("LSTMBOOK_MIRROR", str(tmp_path / "nope"))
-    with pytest.raises(DataError, match=r"LSTMBOOK_MIRROR=.*nope is not a folder"):
+    with pytest.raises(DataSetupError, match=r"LSTMBOOK_MIRROR=.*nope does not exist"):
         fetch_file(one_file[0])
 
 
@@ -167,3 +168,37 @@ def test_verify_reports_each_file(tmp_path, monkeypatch, use_registry, build, de
     assert [(c.path, c.status) for c in checks] == [
         ("sp500/A.csv", "ok"), ("sp500/B.csv", "bad"), ("sp500/C.csv", "missing")]
     assert "LSTMBOOK_MIRROR" in checks[2].detail
+
+
+def test_verify_marks_a_replaced_file_as_repaired(one_file, tmp_path, monkeypatch, cache_dir,
+                                                  build):
+    e, data = one_file
+    build.write(cache_dir, e.path, b"half a fi")
+    build.write(tmp_path / "mirror", e.path, data)
+    monkeypatch.setenv("LSTMBOOK_MIRROR", str(tmp_path / "mirror"))
+    [check] = verify(["btc-binance-sample"])
+    assert check.status == "repaired" and check.ok
+    assert "replaced it with a verified copy from the mirror" in check.detail
+    assert [c.status for c in verify(["btc-binance-sample"])] == ["ok"]
+
+
+def test_interrupted_copy_leaves_no_file(one_file, tmp_path, monkeypatch, cache_dir, build):
+    from helpers.data import fetching
+
+    e, data = one_file
+    build.write(tmp_path / "mirror", e.path, data)
+    monkeypatch.setenv("LSTMBOOK_MIRROR", str(tmp_path / "mirror"))
+
+    def interrupted(self, block):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetching._HashingWriter, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_file(e)
+    assert build.files_under(cache_dir) == []
+
+
+def test_verify_stops_at_an_unusable_cache_folder(one_file, cache_dir):
+    cache_dir.write_text("a file where the cache folder goes")
+    with pytest.raises(DataSetupError, match="is a file, not a folder"):
+        verify(["btc-binance-sample"])

@@ -1,82 +1,74 @@
-"""End-to-end runs of ``python -m helpers.experiments`` in smoke mode (no network, no mirror)."""
+"""``python -m helpers.experiments`` with the fake task: nothing lost, every error one line."""
+
+from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from helpers.experiments import runner
-from helpers.autoencoders import sp500 as sp500_task
-from helpers.experiments.runner import main
+from helpers.experiments.cli import _argparse_type, build_parser, main
+from helpers.experiments.params import Param
 
-ROOT = Path(__file__).resolve().parents[2]
-
-FAKE_SOURCE = '''
-"""Fake task for the CLI tests: appends one line to $FAKE_LOG per training run."""
-import json, os
-from helpers.experiments.runner import Param, PositiveInt
-
-NAME = "fake"
-PARAMS = {"hidden_size": Param(PositiveInt, (4,), "size"),
-          "learning_rate": Param(float, (0.1,), "rate")}
-
-
-def run(params, *, mode, device, epochs=None, checkpoint=None, resume=False, progress=True):
-    if resume:
-        return json.loads(checkpoint.read_text())
-    with open(os.environ["FAKE_LOG"], "a") as log:
-        log.write(json.dumps({**params, "mode": mode, "device": str(device)}) + "\\n")
-    metrics = {"loss": abs(params["hidden_size"] - 8) + params["learning_rate"]}
-    checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    checkpoint.write_text(json.dumps(metrics))
-    return metrics
-'''
-
-LAUNCH = ("import sys; from helpers.experiments import runner; "
-          "runner.register_task('fake', 'cli_fake_task'); sys.exit(runner.main())")
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+LAUNCH = ("import sys; from helpers.experiments import runner, cli; "
+          "runner.register_task('fake', 'fake_task'); sys.exit(cli.main())")
 
 
 @pytest.fixture
-def fake_env(tmp_path, monkeypatch):
-    (tmp_path / "cli_fake_task.py").write_text(FAKE_SOURCE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(runner.TASKS, "fake", "cli_fake_task")
+def fake(tmp_path, monkeypatch):
+    """Register the fake task; returns (module, log file, environment for a subprocess)."""
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setitem(runner.TASKS, "fake", "fake_task")
+    # main() sets these from its flags; restore them after each test
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
+    monkeypatch.setenv("LSTMBOOK_DEVICE", "cpu")
     log = tmp_path / "calls.jsonl"
     monkeypatch.setenv("FAKE_LOG", str(log))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
-           "FAKE_LOG": str(log), "LSTMBOOK_DEVICE": "cpu"}
-    return tmp_path, log, env
+    module = runner.load_task("fake")
+    module.CALLS.clear()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])}
+    return module, log, env
 
 
-def _calls(log: Path) -> list[dict]:
+def calls(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def test_subprocess_grid_then_resume_without_training(fake_env):
-    tmp_path, log, env = fake_env
+def argv(out: Path, *flags: str) -> list[str]:
+    return ["fake", *flags, "--mode", "smoke", "--device", "cpu", "--output", str(out),
+            "--no-progress"]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name == ".partial"]
+
+
+def test_subprocess_grid_then_resume_without_training(fake, tmp_path):
+    _, log, env = fake
     out = tmp_path / "out"
-    argv = ["fake", "--hidden-size", "4", "8", "--learning-rate", "0.1", "0.2",
-            "--mode", "smoke", "--device", "cpu", "--output", str(out), "--no-progress"]
-    done = subprocess.run([sys.executable, "-c", LAUNCH, *argv], env=env, cwd=tmp_path,
+    args = argv(out, "--hidden-size", "4", "8", "--learning-rate", "0.1", "0.2")
+    done = subprocess.run([sys.executable, "-c", LAUNCH, *args], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert len(_calls(log)) == 4 and {c["mode"] for c in _calls(log)} == {"smoke"}
+    assert len(calls(log)) == 4 and {c["mode"] for c in calls(log)} == {"smoke"}
     summary = pd.read_csv(out / "summary.csv")
     assert summary["loss"].is_monotonic_increasing and len(summary) == 4
     assert summary.iloc[0][["hidden_size", "learning_rate"]].tolist() == [8, 0.1]
-    assert len(list((out / "runs").glob("*.json"))) == 4
-    assert len(list((out / "checkpoints").glob("*.pt"))) == 4
+    assert "summary.csv lists all 4 run in that folder" in done.stdout
 
-    # --resume (in-process, same flags): evaluates the checkpoints, trains nothing
-    assert main([*argv, "--resume"]) == 0
-    assert len(_calls(log)) == 4
-    assert pd.read_csv(out / "summary.csv")["loss"].tolist() == summary["loss"].tolist()
+    assert main([*args, "--resume"]) == 0  # in-process, same flags: evaluates, trains nothing
+    assert [c["resume"] for c in calls(log)] == [False] * 4 + [True] * 4
+    assert pd.read_csv(out / "summary.csv").equals(summary)
 
 
 def test_unknown_task_exits_2_without_traceback():
@@ -87,76 +79,123 @@ def test_unknown_task_exits_2_without_traceback():
     assert "Traceback" not in done.stderr
 
 
-def test_invalid_value_exits_2(fake_env, capsys):
+@pytest.mark.parametrize("flags", [
+    ["--hidden-size", "0"], ["--hidden-size", "x"], ["--kind", "c"], ["--learning-rate"],
+    ["--device", "tpu"], ["--epochs", "0"], ["--mode", "fast"],
+])
+def test_invalid_value_exits_2(fake, flags, capsys):
     with pytest.raises(SystemExit) as info:
-        main(["fake", "--hidden-size", "-3"])
+        main(["fake", *flags])
     assert info.value.code == 2
-    assert "--hidden-size" in capsys.readouterr().err
+    assert f"argument {flags[0]}" in capsys.readouterr().err
+    assert not calls(fake[1])
 
 
-def test_resume_without_checkpoint_is_one_line_error(fake_env, capsys):
-    tmp_path, log, _ = fake_env
-    code = main(["fake", "--output", str(tmp_path / "empty"), "--resume", "--mode", "smoke",
-                 "--device", "cpu", "--no-progress"])
+@pytest.mark.parametrize(("flags", "hint"), [
+    (["--learning-rate", "0.1", "--learning-rate", "0.01"],
+     "argument --learning-rate: given twice: list all its values after one "
+     "--learning-rate, e.g. --learning-rate A B"),
+    (["--mode", "smoke", "--mode", "standard"], "argument --mode: given twice"),
+    (["--output", "a", "--output", "b"], "argument --output: given twice"),
+])
+def test_repeated_option_exits_2(fake, flags, hint, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["fake", *flags])
+    assert info.value.code == 2
+    assert hint in capsys.readouterr().err
+    assert not calls(fake[1])
+
+
+def test_invalid_combination_is_refused_before_training(fake, tmp_path, capsys):
+    code = main(argv(tmp_path / "out", "--hidden-size", "8", "32", "--kind", "a", "b"))
     err = capsys.readouterr().err
-    assert code == 1 and err.startswith("error: --resume: no checkpoint") and not _calls(log)
+    assert code == 1 and err.startswith("error: 1 of 4 configurations of task 'fake' are "
+                                        "invalid, so nothing was trained")
+    assert "kind='b' needs hidden_size <= 16" in err and not calls(fake[1])
+
+
+def test_resume_without_checkpoint_is_one_line_error(fake, tmp_path, capsys):
+    code = main(argv(tmp_path / "empty", "--resume"))
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: --resume: no checkpoint") and not calls(fake[1])
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_resume_in_another_mode_is_refused(fake, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(argv(out)) == 0
+    args = argv(out, "--resume")
+    args[args.index("smoke")] = "standard"
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "trained in smoke mode, and this run is in standard mode. Pass --mode smoke" in err
+    assert [c["resume"] for c in calls(fake[1])] == [False]
+
+
+def test_damaged_checkpoint_is_a_clear_error_without_traceback(fake, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(argv(out)) == 0
+    checkpoint = next((out / "checkpoints").glob("*.pt"))
+    checkpoint.write_bytes(b"\x00garbage")
+    before = (out / "runs" / f"{checkpoint.stem}.json").read_bytes()
+    capsys.readouterr()
+    assert main(argv(out, "--resume")) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: configuration ")
+    assert f"checkpoint {checkpoint} cannot be read" in err
+    assert "delete it and train again" in err
+    assert (out / "runs" / f"{checkpoint.stem}.json").read_bytes() == before
+
+
+def test_failing_configuration_keeps_the_others(fake, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(argv(out, "--hidden-size", "4")) == 0
+    assert main(argv(out, "--hidden-size", "8", "13", "16")) == 1
+    err = capsys.readouterr().err
+    assert "error: configuration hidden_size-13_learning_rate-0.1_kind-a (2 of 3) failed" in err
+    assert f"the configurations that finished are kept in {out}" in err
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8]
+    assert sorted(p.stem for p in (out / "checkpoints").glob("*.pt")) == [
+        "hidden_size-4_learning_rate-0.1_kind-a", "hidden_size-8_learning_rate-0.1_kind-a"]
+    assert not leftovers(out)
+
+
+def test_sigterm_mid_grid_keeps_finished_configurations_and_no_partial_file(fake, tmp_path):
+    _, log, env = fake
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, *argv(out, "--hidden-size", "4", "8", "16")],
+        env={**env, "FAKE_SLEEP": "30"}, cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(calls(log)) < 3 and time.monotonic() < deadline:  # 16 has started training
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "interrupted; the configurations that finished are kept" in err
+    assert "Traceback" not in err
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8]
+    assert not leftovers(out)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
-def test_cuda_without_cuda_is_a_clear_error(fake_env, capsys, monkeypatch):
-    monkeypatch.setenv("LSTMBOOK_DEVICE", "cpu")  # main() sets it from the flag
+def test_cuda_without_cuda_is_a_clear_error(fake, capsys):
     code = main(["fake", "--device", "cuda", "--mode", "smoke", "--no-progress"])
     err = capsys.readouterr().err.strip()
     assert code == 1 and "sees no CUDA device" in err and len(err.splitlines()) == 1
-    assert not _calls(fake_env[1])
+    assert not calls(fake[1])
 
 
-def synthetic_prices(tickers=("AAA", "BBB", "CCC"), days=260, seed=0) -> pd.DataFrame:
-    """Random-walk closing prices, one per business day, in load_sp500's layout."""
-    rng = np.random.default_rng(seed)
-    dates = pd.bdate_range("2015-01-01", periods=days)
-    frames = []
-    for i, name in enumerate(tickers):
-        close = 20.0 * (i + 1) * np.exp(np.cumsum(rng.normal(0, 0.01, days)))
-        frames.append(pd.DataFrame({"date": dates, "open": close, "high": close * 1.01,
-                                    "low": close * 0.99, "close": close,
-                                    "volume": 1e6, "Name": name}))
-    return pd.concat(frames, ignore_index=True)
+def test_parser_builds_grid_flags(fake):
+    args = build_parser(fake[0]).parse_args(["--hidden-size", "8", "16", "--kind", "b"])
+    assert args.hidden_size == [8, 16] and args.learning_rate == [0.1] and args.kind == ["b"]
+    assert args.mode in ("smoke", "standard", "full") and not args.resume
 
 
-def test_sp500_task_end_to_end_with_synthetic_data(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sp500_task, "load_prices", lambda tickers=None: synthetic_prices())
-    out = tmp_path / "sp500"
-    argv = ["sp500", "--setup", "many-to-one", "reconstruct", "--hidden-size", "4",
-            "--seq-len", "10", "--epochs", "1", "--mode", "smoke", "--device", "cpu",
-            "--output", str(out), "--no-progress"]
-    assert main(argv) == 0
-    first = pd.read_csv(out / "summary.csv").set_index("setup")
-    assert set(first.index) == {"many-to-one", "reconstruct"}
-    assert np.isfinite(first.loc["many-to-one", ["test_mse", "rmse_ratio_median"]]).all()
-    assert first.loc["many-to-one", "companies"] == 3
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("--resume must not train")
-
-    monkeypatch.setattr(sp500_task, "train_model", no_training)
-    assert main([*argv, "--resume"]) == 0
-    again = pd.read_csv(out / "summary.csv").set_index("setup")
-    assert again["test_mse"].to_dict() == pytest.approx(first["test_mse"].to_dict())
-    assert "many-to-one" in capsys.readouterr().out
-
-
-def test_toy_task_smoke_end_to_end(tmp_path):
-    pytest.importorskip("helpers.autoencoders.toy", reason="the toy task is not written yet")
-    from helpers.autoencoders import toy
-
-    one_config = []  # a single configuration: the first default of every parameter
-    for name, param in toy.PARAMS.items():
-        one_config += [f"--{name.replace('_', '-')}", str(min(param.default))
-                       if name == "hidden_size" else str(param.default[0])]
-    out = tmp_path / "toy"
-    code = main(["toy", *one_config, "--mode", "smoke", "--device", "cpu", "--epochs", "1",
-                 "--output", str(out), "--no-progress"])
-    assert code == 0
-    summary = pd.read_csv(out / "summary.csv")
-    assert len(summary) == 1 and len(list((out / "checkpoints").glob("*.pt"))) == 1
+def test_boolean_values_read_well():
+    convert = _argparse_type(Param(bool, (True,), "flag"))
+    assert convert("yes") is True and convert("0") is False
+    with pytest.raises(Exception, match="not a boolean"):
+        convert("maybe")

@@ -1,64 +1,47 @@
-"""The experiment runner: parameters, grids, ids, summaries, atomic files, resume."""
+"""The experiment runner: parameters, ids, validation, and an output folder that loses nothing."""
 
-import argparse
+from __future__ import annotations
+
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers.experiments import runner
+from helpers.experiments.params import Param, PositiveFloat, PositiveInt
 from helpers.experiments.runner import (
-    Param,
-    PositiveFloat,
-    PositiveInt,
+    ConfigFailed,
     TaskError,
-    build_parser,
     config_id,
-    expand_grid,
     load_task,
     run_grid,
 )
 
-FAKE = "tests_fake_task"
+HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture
-def fake_task(tmp_path, monkeypatch):
-    """A tiny task module written to disk and registered, as a user's own task would be."""
-    (tmp_path / f"{FAKE}.py").write_text(FAKE_SOURCE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(runner.TASKS, "fake", FAKE)
+def fake_task(monkeypatch):
+    """The fake task of fake_task.py, registered as a user's own task would be."""
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setitem(runner.TASKS, "fake", "fake_task")
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
+    monkeypatch.delenv("FAKE_LOG", raising=False)
     module = load_task("fake")
     module.CALLS.clear()
-    yield module
+    return module
 
 
-FAKE_SOURCE = '''
-"""A fake task: the 'loss' is a known function of the parameters."""
-import json
-from helpers.experiments.runner import Param, PositiveInt
-
-NAME = "fake"
-METRIC = "loss"
-PARAMS = {
-    "hidden_size": Param(PositiveInt, (4,), "size"),
-    "learning_rate": Param(float, (0.1,), "rate"),
-    "kind": Param(str, ("a",), "kind", choices=("a", "b")),
-}
-CALLS = []
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden and temporary ones included) and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def run(params, *, mode, device, epochs=None, checkpoint=None, resume=False, progress=True):
-    CALLS.append({"params": dict(params), "resume": resume, "epochs": epochs, "mode": mode})
-    if resume:
-        state = json.loads(checkpoint.read_text())
-    else:
-        state = {"loss": abs(params["hidden_size"] - 8) + params["learning_rate"]}
-        if checkpoint is not None:
-            checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            checkpoint.write_text(json.dumps(state))
-    return {"loss": state["loss"], "accuracy": 1.0 / (1.0 + state["loss"])}
-'''
+def grid(out: Path, sizes, **kwargs):
+    return run_grid("fake", {"hidden_size": sizes}, device="cpu", output=out, progress=False,
+                    **kwargs)
 
 
 def test_param_needs_a_tuple_default():
@@ -77,15 +60,6 @@ def test_positive_types_reject_bad_values():
             PositiveFloat(bad)
 
 
-def test_expand_grid_keeps_order_and_drops_repeats():
-    grid = expand_grid({"h": [8, 16, 8], "lr": [0.1, 0.01]})
-    assert grid == [
-        {"h": 8, "lr": 0.1}, {"h": 8, "lr": 0.01}, {"h": 16, "lr": 0.1}, {"h": 16, "lr": 0.01}
-    ]
-    with pytest.raises(ValueError, match="no values"):
-        expand_grid({"h": []})
-
-
 def test_config_id_is_file_safe_and_distinct():
     a = config_id({"setup": "many-to-one", "lr": 0.01, "name": "a/b c"})
     assert a == "setup-many-to-one_lr-0.01_name-abc"
@@ -93,93 +67,173 @@ def test_config_id_is_file_safe_and_distinct():
     assert config_id({"h": PositiveInt(8)}) == config_id({"h": 8})
 
 
-def test_load_task_errors():
+def test_load_task_errors(monkeypatch):
     with pytest.raises(TaskError, match="did you mean sp500"):
         load_task("sp5000")
-    runner.TASKS["ghost"] = "helpers.experiments.ghost_task_that_does_not_exist"
-    try:
-        with pytest.raises(TaskError, match="does not exist yet"):
-            load_task("ghost")
-    finally:
-        del runner.TASKS["ghost"]
-
-
-def test_parser_builds_grid_flags(fake_task):
-    parser = build_parser(fake_task)
-    args = parser.parse_args(["--hidden-size", "8", "16", "--kind", "b"])
-    assert args.hidden_size == [8, 16] and args.learning_rate == [0.1] and args.kind == ["b"]
-    assert args.mode in ("smoke", "standard", "full") and not args.resume
-
-
-@pytest.mark.parametrize("argv", [
-    ["--hidden-size", "0"], ["--hidden-size", "x"], ["--kind", "c"], ["--learning-rate"],
-    ["--device", "tpu"], ["--epochs", "0"],
-])
-def test_parser_rejects_invalid_values(fake_task, argv, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        build_parser(fake_task).parse_args(argv)
-    assert exit_info.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    monkeypatch.setitem(runner.TASKS, "ghost", "helpers.experiments.ghost_task_not_there")
+    with pytest.raises(TaskError, match="does not exist yet"):
+        load_task("ghost")
 
 
 def test_run_grid_writes_json_csv_and_resumes(fake_task, tmp_path):
     out = tmp_path / "out"
-    table = run_grid("fake", {"hidden_size": [4, 8, 16]}, mode="smoke", device="cpu",
-                     output=out, progress=False)
+    table = grid(out, [4, 8, 16])
     assert table["hidden_size"].tolist() == [8, 4, 16]  # sorted by METRIC, best first
     assert table["loss"].tolist() == pytest.approx([0.1, 4.1, 8.1])
-    summary = pd.read_csv(out / "summary.csv")
-    assert summary["config"].tolist() == table["config"].tolist()
-    runs = sorted((out / "runs").glob("*.json"))
-    assert len(runs) == 3 and len(list((out / "checkpoints").glob("*.pt"))) == 3
-    saved = json.loads(runs[0].read_text())
-    assert set(saved) >= {"task", "params", "metrics", "mode", "seconds", "resumed"}
-    assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"
+    assert pd.read_csv(out / "summary.csv")["config"].tolist() == table["config"].tolist()
+    assert sorted(files(out)) == sorted(
+        [f"runs/{c}.json" for c in table["config"]]
+        + [f"checkpoints/{c}.pt" for c in table["config"]] + ["summary.csv"])
+    saved = json.loads((out / "runs" / f"{table['config'][0]}.json").read_text())
+    assert saved["metrics"] == {"loss": pytest.approx(0.1), "best_epoch": 3.0}
+    assert saved["mode"] == "smoke" and saved["resumed"] is False
 
     fake_task.CALLS.clear()
-    again = run_grid("fake", {"hidden_size": [4, 8, 16]}, mode="smoke", device="cpu",
-                     output=out, resume=True, progress=False)
-    assert all(call["resume"] for call in fake_task.CALLS) and len(fake_task.CALLS) == 3
+    again = grid(out, [4, 8, 16], resume=True)
+    assert [c["resume"] for c in fake_task.CALLS] == [True] * 3
     assert again["loss"].tolist() == table["loss"].tolist()
+    assert again["seconds"].tolist() == table["seconds"].tolist()  # the training's, kept
 
 
-def test_resume_without_checkpoints_is_a_clear_error(fake_task, tmp_path):
-    with pytest.raises(FileNotFoundError, match="no checkpoint for 2 of 2"):
-        run_grid("fake", {"hidden_size": [4, 8]}, mode="smoke", device="cpu",
-                 output=tmp_path, resume=True, progress=False)
-    assert fake_task.CALLS == []
-    with pytest.raises(ValueError, match="no parameter depth"):
-        run_grid("fake", {"depth": [1]}, mode="smoke", device="cpu", progress=False)
+def test_resume_overwrites_no_record(fake_task, tmp_path):
+    out = tmp_path / "out"
+    grid(out, [4, 8])
+    before = files(out)
+    table = grid(out, [4, 8], resume=True)
+    assert files(out) == before  # best_epoch and seconds of the training stay on disk
+    assert table["best_epoch"].tolist() == [3.0, 3.0]
+
+
+def test_rerun_into_same_output_keeps_earlier_configurations(fake_task, tmp_path):
+    out = tmp_path / "out"
+    grid(out, [4, 8])
+    first = json.loads((out / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json")
+                       .read_text())
+    grid(out, [16])
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["hidden_size"]) == [4, 8, 16]
+    kept = json.loads((out / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json")
+                      .read_text())
+    assert kept == first
+    grid(out, [16, 4])  # trained again: their records are replaced, the others stay
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8, 16]
+
+
+def test_resume_of_some_configurations_keeps_the_others_in_the_summary(fake_task, tmp_path):
+    out = tmp_path / "out"
+    grid(out, [4, 8, 16])
+    table = grid(out, [8], resume=True)
+    assert table["hidden_size"].tolist() == [8]
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8, 16]
+
+
+def test_failing_configuration_leaves_no_partial_files(fake_task, tmp_path):
+    out = tmp_path / "out"
+    grid(out, [2, 4])
+    before = files(out)
+    with pytest.raises(ConfigFailed, match=r"hidden_size-13_.* \(2 of 3\) failed: "
+                                           r"RuntimeError: the fake task breaks") as info:
+        grid(out, [8, 13, 16])
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert info.value.config == "hidden_size-13_learning_rate-0.1_kind-a"
+    after = files(out)
+    assert not [name for name in after if "13" in name or ".partial" in name
+                or name.endswith(".tmp")]
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [2, 4, 8]
+    assert all(after[name] == data for name, data in before.items() if name != "summary.csv")
 
 
 def test_interrupted_grid_keeps_finished_configurations(fake_task, tmp_path, monkeypatch):
     original = fake_task.run
 
-    def flaky(params, **kwargs):
+    def interrupted(params, **kwargs):
         if params["hidden_size"] == 16:
             raise KeyboardInterrupt
         return original(params, **kwargs)
 
-    monkeypatch.setattr(fake_task, "run", flaky)
+    monkeypatch.setattr(fake_task, "run", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        run_grid("fake", {"hidden_size": [4, 8, 16]}, mode="smoke", device="cpu",
-                 output=tmp_path, progress=False)
-    summary = pd.read_csv(tmp_path / "summary.csv")
-    assert sorted(summary["hidden_size"]) == [4, 8]
-    assert not list(tmp_path.rglob("*.tmp"))
+        grid(tmp_path, [4, 8, 16])
+    assert sorted(pd.read_csv(tmp_path / "summary.csv")["hidden_size"]) == [4, 8]
+    assert not [n for n in files(tmp_path) if n.endswith(".tmp") or ".partial" in n]
 
 
-def test_argparse_type_errors_read_well(fake_task):
-    convert = runner._argparse_type(Param(bool, (True,), "flag"))
-    assert convert("yes") is True and convert("0") is False
-    with pytest.raises(argparse.ArgumentTypeError, match="not a boolean"):
-        convert("maybe")
+def test_invalid_configuration_is_refused_before_anything_trains(fake_task, tmp_path):
+    with pytest.raises(ValueError, match=r"1 of 4 configurations of task 'fake' are invalid, "
+                                         r"so nothing was trained: hidden_size-32_.*kind-b: "
+                                         r"kind='b' needs hidden_size <= 16"):
+        run_grid("fake", {"hidden_size": [8, 32], "kind": ["a", "b"]}, device="cpu",
+                 output=tmp_path / "out", progress=False)
+    assert fake_task.CALLS == [] and not (tmp_path / "out").exists()
 
 
-def test_run_settings_match_helpers_config():
-    # the runner repeats these names so that --help never has to import torch
-    from helpers import config
+def test_grid_value_of_the_wrong_type_is_refused_before_training(fake_task):
+    with pytest.raises(ValueError, match=r"learning_rate='fast' is not a valid PositiveFloat"):
+        run_grid("fake", {"learning_rate": [0.1, "fast"]}, device="cpu", progress=False)
+    assert fake_task.CALLS == []
 
-    assert (runner.MODE_VARIABLE, runner.DEVICE_VARIABLE) == (
-        config.MODE_VARIABLE, config.DEVICE_VARIABLE)
-    assert (runner.MODES, runner.DEVICES) == (config.MODES, config.DEVICES)
+
+def test_resume_in_another_mode_is_refused(fake_task, tmp_path, monkeypatch):
+    grid(tmp_path, [4])
+    monkeypatch.setenv("LSTMBOOK_MODE", "standard")
+    with pytest.raises(ValueError, match=re_escape(
+            "--resume evaluates checkpoints trained in smoke mode, and this run is in "
+            "standard mode. Pass --mode smoke")):
+        grid(tmp_path, [4], resume=True)
+    with pytest.raises(ValueError, match="would mix modes in one summary"):
+        grid(tmp_path, [8])
+    assert [c["resume"] for c in fake_task.CALLS] == [False]
+
+
+def test_output_folder_of_another_task_is_refused(fake_task, tmp_path):
+    grid(tmp_path, [4])
+    record = tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json"
+    record.write_text(record.read_text().replace('"task": "fake"', '"task": "toy"'))
+    with pytest.raises(ValueError, match="holds runs of task 'toy'; use another --output"):
+        grid(tmp_path, [8])
+
+
+def test_unreadable_record_names_the_file(fake_task, tmp_path):
+    grid(tmp_path, [4])
+    (tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json").write_text("{trunc")
+    with pytest.raises(ValueError, match=r"run record .*hidden_size-4_.*\.json cannot be read"):
+        grid(tmp_path, [8])
+
+
+def test_resume_without_checkpoints_is_a_clear_error(fake_task, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no checkpoint for 2 of 2"):
+        grid(tmp_path, [4, 8], resume=True)
+    assert fake_task.CALLS == []
+    with pytest.raises(ValueError, match="no parameter depth"):
+        run_grid("fake", {"depth": [1]}, device="cpu", progress=False)
+
+
+@pytest.mark.parametrize("damage", [b"not a checkpoint", None])
+def test_damaged_or_mismatched_checkpoint_names_the_file(fake_task, tmp_path, damage):
+    grid(tmp_path, [4, 8])
+    path = tmp_path / "checkpoints" / "hidden_size-4_learning_rate-0.1_kind-a.pt"
+    if damage is None:  # the weights of another configuration
+        path.write_bytes((tmp_path / "checkpoints" /
+                          "hidden_size-8_learning_rate-0.1_kind-a.pt").read_bytes())
+    else:
+        path.write_bytes(damage)
+    with pytest.raises(ConfigFailed) as info:
+        grid(tmp_path, [4, 8], resume=True)
+    message = str(info.value)
+    assert f"while evaluating {path}" in message and "ValueError: checkpoint" in message
+    assert ("delete it and train again" in message if damage else
+            "saved for another configuration" in message)
+
+
+def test_output_folder_that_is_a_file_is_refused_before_training(fake_task, tmp_path):
+    target = tmp_path / "out"
+    target.write_text("not a folder")
+    with pytest.raises(ValueError, match=r"cannot write in the output folder .*out"):
+        grid(target, [4])
+    assert fake_task.CALLS == []
+
+
+def re_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
