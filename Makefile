@@ -8,9 +8,9 @@ STAMP := $(VENV)/.installed
 MATHJAX := _build/.cache/mathjax
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: book test execute lint unit data notebooks build-book render-check browser bench clean
+.PHONY: book test execute lint unit data notebooks build-book render-check browser mathjax bench clean
 
-book: $(STAMP)
+book: $(STAMP) mathjax
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Book built: _build/html/index.html"
 
@@ -44,23 +44,25 @@ data: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m pytest --nbval-lax --book-mode smoke --book-device cpu notebooks -q -p no:cacheprovider
 
-build-book: $(STAMP)
+build-book: $(STAMP) mathjax
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-# Opens every page of _toc.yml from _build/html in headless Chromium (offline:
-# MathJax comes from $(MATHJAX)); screenshots go to _build/screenshots/.
+# Opens every page of _toc.yml from _build/html in headless Chromium, offline, at a
+# phone's and a laptop's width; screenshots go to _build/screenshots/<page>-<width>.png.
 # Options as --opt=value: pytest reads them from tests/browser/conftest.py.
 render-check: $(STAMP) browser
-	$(PY) -m pytest tests/browser -q -p no:cacheprovider \
-	  --html-dir=_build/html --mathjax-dir=$(MATHJAX)/package/es5
+	$(PY) -m pytest tests/browser -q -p no:cacheprovider --html-dir=_build/html
 
-# Debian's Chromium for the browser check, and the official MathJax 3
-# package so math renders without reaching its CDN.
+# Debian's Chromium for the browser check.
 browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+# The official MathJax 3 package: the book serves it to its readers
+# (local_mathjax_dir in _config.yml), so math renders without a CDN.
+mathjax:
 	@test -f $(MATHJAX)/package/es5/tex-mml-chtml.js || { \
 	  command -v npm >/dev/null || { echo "npm is needed to fetch MathJax (apt-get install npm)" >&2; exit 1; }; \
 	  mkdir -p $(MATHJAX) && cd $(MATHJAX) && rm -rf package mathjax-*.tgz \

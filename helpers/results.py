@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -180,10 +181,24 @@ def record_comparison(
 def load_results(folder: Path | None = None) -> list[Result]:
     """Every recorded result in ``folder`` (default: :func:`results_dir`), by notebook."""
     folder = results_dir() if folder is None else Path(folder)
+    known = set(Result.__dataclass_fields__)
     results = []
     for path in sorted(folder.glob("*.json")):
-        results.extend(Result(**{**entry, "ci": tuple(entry["ci"]) if entry.get("ci") else None})
-                       for entry in _read(path))
+        try:
+            entries = _read(path)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not valid JSON ({error}); re-run its notebook "
+                             "(`make execute`) to write it again.") from None
+        for entry in entries:
+            unknown = sorted(set(entry) - known)
+            missing = sorted(k for k, f in Result.__dataclass_fields__.items()
+                             if k not in entry and f.default is dataclasses.MISSING)
+            if unknown or missing:
+                raise ValueError(f"{path}: entry {entry.get('name')!r} has unknown fields "
+                                 f"{unknown} or lacks {missing}; it was written by another "
+                                 "version of helpers: re-run its notebook.")
+            results.append(Result(**{**entry, "ci": tuple(entry["ci"]) if entry.get("ci")
+                                     else None}))
     return results
 
 

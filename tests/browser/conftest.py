@@ -2,38 +2,36 @@
 
 Run it after the book is built (``make render-check`` does exactly this)::
 
-    .venv/bin/python -m pytest tests/browser -q --html-dir=_build/html \\
-        --mathjax-dir=_build/.cache/mathjax/package/es5
+    .venv/bin/python -m pytest tests/browser -q --html-dir=_build/html
 
-Write these options as ``--html-dir=PATH``: pytest defines them only once it has
-read this file, and before that it takes a separate ``PATH`` for a test path
-(harmless inside the repository, confusing for a book built elsewhere).
-Each option can also come from the environment (``BOOK_HTML_DIR``,
-``BOOK_MATHJAX_DIR``, ``BOOK_TOC``, ``BOOK_SCREENSHOT_DIR``, ``BOOK_CHROMIUM``);
-relative paths given on the command line are taken from the current directory,
-the defaults from the repository root. The root ``pyproject.toml`` keeps this
+Write options as ``--html-dir=PATH``: pytest defines them only once it has read this
+file, and before that it takes a separate ``PATH`` for a test path. Each option can also
+come from the environment (``BOOK_HTML_DIR``, ``BOOK_TOC``, ``BOOK_SCREENSHOT_DIR``,
+``BOOK_CHROMIUM``); relative paths given on the command line are taken from the current
+directory, the defaults from the repository root. The root ``pyproject.toml`` keeps this
 folder out of ``pytest tests`` (``norecursedirs``); name it explicitly to run it.
 
-The machine that runs the check has no internet. Every request that does not
-go to the local server is aborted and listed at the end of the run, except
-MathJax: the pages load it from a CDN, and those requests are answered from a
-local copy of the official ``mathjax@3`` npm package (``make browser``).
+The machine that runs the check has no internet, and the book must not need it: every
+request that does not go to the local server is aborted and listed at the end of the run
+(MathJax included: the book serves its own copy).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import http.server
 import os
-import re
+import sys
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
+from book_toc import TocEntry, read_toc  # the book's own reader of _toc.yml
+from page_checks import HEIGHT, WIDTHS, Visit
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -45,13 +43,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SOURCE_SUFFIXES = (".md", ".ipynb", ".rst", ".myst")
-# <script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js">: the prefix is
-# everything up to the last "/", and MathJax loads its fonts and components below it
-MATHJAX_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["'](https?://[^"']*mathjax[^"']*/)[^/"']+\.js""")
+
+TIMEOUT_MS = 15_000
 
 blocked_key = pytest.StashKey[dict[str, set[str]]]()  # external URL -> pages that asked for it
-mathjax_key = pytest.StashKey[set[str]]()  # MathJax files answered from the local copy
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,18 +56,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the built book (env BOOK_HTML_DIR); default: _build/html",
     )
     group.addoption(
-        "--mathjax-dir", default=None,
-        help="the es5/ folder of the mathjax@3 npm package (env BOOK_MATHJAX_DIR); "
-        "default: _build/.cache/mathjax/package/es5, fetched by `make browser`",
-    )
-    group.addoption(
         "--toc", default=None,
         help="the book's table of contents (env BOOK_TOC); default: _toc.yml",
     )
     group.addoption(
         "--screenshot-dir", default=None,
-        help="where the screenshots go (env BOOK_SCREENSHOT_DIR); "
-        "default: <html-dir>/../screenshots",
+        help="where the screenshots go, replacing the PNG files there (env "
+        "BOOK_SCREENSHOT_DIR); default: <html-dir>/../screenshots",
     )
     group.addoption(
         "--chromium", default=None,
@@ -90,77 +80,63 @@ def _path(config: pytest.Config, option: str, env: str, default: str | Path) -> 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[blocked_key] = defaultdict(set)
-    config.stash[mathjax_key] = set()
 
 
-# --- the pages: every file of _toc.yml -------------------------------------------------------
-
-def toc_pages(toc_path: Path) -> list[str]:
-    """The pages of a jupyter-book ``_toc.yml``, in reading order, as paths without suffix."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    source = toc_path.parent
-    pages: list[str] = []
-
-    def add(file: str) -> None:
-        path = PurePosixPath(file)
-        page = str(path.with_suffix("")) if path.suffix in SOURCE_SUFFIXES else str(path)
-        if page not in pages:
-            pages.append(page)
-
-    def walk(node: object) -> None:
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif isinstance(node, dict):
-            for key in ("root", "file"):
-                if node.get(key):
-                    add(node[key])
-            if node.get("glob"):  # `glob: notebooks/*`: every source file it matches
-                files = sorted(
-                    p.relative_to(source).as_posix() for p in source.rglob("*")
-                    if p.suffix in SOURCE_SUFFIXES
-                )
-                for file in files:
-                    if fnmatch.fnmatch(str(PurePosixPath(file).with_suffix("")), node["glob"]):
-                        add(file)
-            for key in ("parts", "chapters", "sections", "subtrees", "entries"):
-                walk(node.get(key))
-
-    walk(toc)
-    if not pages:
-        raise pytest.UsageError(f"{toc_path} lists no pages")
-    return pages
-
-
-def _toc(config: pytest.Config) -> list[str]:
+def toc_path(config: pytest.Config) -> Path:
     toc = _path(config, "--toc", "BOOK_TOC", "_toc.yml")
     if not toc.is_file():
         raise pytest.UsageError(f"table of contents not found: {toc} (see --toc)")
-    return toc_pages(toc)
+    return toc
+
+
+def toc_entries(config: pytest.Config) -> list[TocEntry]:
+    """The pages of ``--toc`` in reading order, each with its chapter."""
+    try:
+        return read_toc(toc_path(config))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def toc_pages(config: pytest.Config) -> list[str]:
+    """The pages of ``--toc`` in reading order, as paths without suffix."""
+    return [entry.page for entry in toc_entries(config)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``toc_page`` with ``width``: every page of the book at every width."""
     if "toc_page" in metafunc.fixturenames:
-        pages = _toc(metafunc.config)
-        metafunc.parametrize("toc_page", pages, ids=pages)
+        cases = [(page, width) for page in toc_pages(metafunc.config) for width in WIDTHS]
+        metafunc.parametrize(("toc_page", "width"), cases,
+                             ids=[f"{page}-{width}" for page, width in cases])
 
 
 @pytest.fixture(scope="session")
-def toc_root(pytestconfig: pytest.Config) -> str:
+def book_pages(pytestconfig: pytest.Config) -> list[str]:
+    """Every page of _toc.yml in reading order, the root first."""
+    return toc_pages(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def chapter_notebooks(pytestconfig: pytest.Config) -> dict[str, list[str]]:
+    """Each chapter page that has notebook sections, with those notebooks."""
+    source = toc_path(pytestconfig).parent
+    chapters: dict[str, list[str]] = {}
+    for entry in toc_entries(pytestconfig):
+        if entry.page != entry.chapter and (source / f"{entry.page}.ipynb").is_file():
+            chapters.setdefault(entry.chapter, []).append(entry.page)
+    return chapters
+
+
+@pytest.fixture(scope="session")
+def toc_root(book_pages: list[str]) -> str:
     """The book's root page (``root:`` in _toc.yml), where index.html leads."""
-    return _toc(pytestconfig)[0]
+    return book_pages[0]
 
 
 @pytest.fixture(scope="session")
 def external_requests(pytestconfig: pytest.Config) -> dict[str, set[str]]:
     """Third-party URL -> the pages that asked for it; listed at the end of the run."""
     return pytestconfig.stash[blocked_key]
-
-
-@pytest.fixture(scope="session")
-def mathjax_served(pytestconfig: pytest.Config) -> set[str]:
-    """The MathJax files (relative to --mathjax-dir) the pages loaded from the local copy."""
-    return pytestconfig.stash[mathjax_key]
 
 
 # --- the book, the server, the browser -------------------------------------------------------
@@ -177,35 +153,13 @@ def html_dir(pytestconfig: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mathjax_dir(pytestconfig: pytest.Config) -> Path:
-    path = _path(
-        pytestconfig, "--mathjax-dir", "BOOK_MATHJAX_DIR", "_build/.cache/mathjax/package/es5",
-    )
-    if not (path / "tex-mml-chtml.js").is_file():
-        pytest.fail(
-            f"no local MathJax at {path} (tex-mml-chtml.js missing): run `make browser` "
-            "(it unpacks `npm pack mathjax@3`), or pass --mathjax-dir", pytrace=False,
-        )
-    return path
-
-
-@pytest.fixture(scope="session")
 def screenshot_dir(pytestconfig: pytest.Config, html_dir: Path) -> Path:
     default = html_dir.parent / "screenshots"
     path = _path(pytestconfig, "--screenshot-dir", "BOOK_SCREENSHOT_DIR", default)
     path.mkdir(parents=True, exist_ok=True)
+    for old in path.rglob("*.png"):  # only this run's pages, no stale ones beside them
+        old.unlink()
     return path
-
-
-@pytest.fixture(scope="session")
-def mathjax_prefixes(html_dir: Path) -> tuple[str, ...]:
-    """The CDN folders the built pages load MathJax from."""
-    prefixes = {
-        match
-        for page in html_dir.rglob("*.html")
-        for match in MATHJAX_SCRIPT.findall(page.read_text(encoding="utf-8", errors="replace"))
-    }
-    return tuple(sorted(prefixes))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -262,18 +216,72 @@ def chromium(pytestconfig: pytest.Config):
             browser.close()
 
 
+@pytest.fixture
+def new_visit(
+    chromium, book_url: str, external_requests: dict[str, set[str]],
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[..., Visit]]:
+    """``new_visit(width, touch=False)``: a fresh tab that records every problem on the way
+    (console errors, uncaught exceptions, failed local requests) and aborts every request
+    to another server."""
+    contexts, visits = [], []
+
+    def open_tab(width: int, touch: bool = False) -> Visit:
+        context = chromium.new_context(
+            viewport={"width": width, "height": HEIGHT}, service_workers="block",
+            has_touch=touch, is_mobile=touch,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        seen = Visit(page=context.new_page(), origin=book_url)
+
+        def route(route) -> None:
+            if seen.local(route.request.url):
+                route.continue_()
+            else:
+                seen.blocked.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        def on_console(message) -> None:
+            where = message.location.get("url", "")
+            if message.type != "error" or (
+                where in seen.blocked and message.text.startswith("Failed to load resource")
+            ):
+                return  # the third-party request we aborted ourselves is reported below
+            seen.problems.append(f"console error: {message.text} ({where})")
+
+        def on_request_failed(req) -> None:
+            if seen.local(req.url):
+                seen.problems.append(f"request failed: {req.url} ({req.failure})")
+
+        def on_response(response) -> None:
+            if response.status >= 400 and seen.local(response.url):
+                seen.problems.append(f"HTTP {response.status}: {response.url}")
+
+        context.route("**/*", route)
+        seen.page.on("console", on_console)
+        seen.page.on("pageerror", lambda error: seen.problems.append(f"uncaught: {error}"))
+        seen.page.on("requestfailed", on_request_failed)
+        seen.page.on("response", on_response)
+        visits.append(seen)
+        return seen
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+    callspec = getattr(request.node, "callspec", None)
+    for seen in visits:
+        for url in seen.blocked:
+            external_requests[url].add(callspec.id if callspec else request.node.name)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     blocked = config.stash.get(blocked_key, None)
-    if blocked is None or not terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
-        "failed", []
-    ):
+    stats = terminalreporter.stats
+    if blocked is None or not stats.get("passed", []) + stats.get("failed", []):
         return  # nothing ran (collection error, missing book): nothing to say
     write = terminalreporter.write_line
     terminalreporter.section("external requests (the check runs offline)", sep="-")
-    served = config.stash.get(mathjax_key, set())
-    write(f"MathJax: {len(served)} files answered from the local copy"
-          + (f" ({', '.join(sorted(served)[:3])}{', ...' if len(served) > 3 else ''})"
-             if served else ""))
     write(f"blocked third-party requests: {len(blocked) or 'none'}")
     for url in sorted(blocked):
         pages = sorted(blocked[url])

@@ -94,3 +94,12 @@ def test_outside_a_checkout_results_go_to_the_working_directory(monkeypatch, tmp
     fake_package = tmp_path / "site-packages" / "helpers" / "results.py"
     monkeypatch.setattr(results, "__file__", str(fake_package))
     assert results.results_dir() == tmp_path / "lstmbook_results"
+
+
+def test_a_broken_results_file_is_named(results_dir):
+    (results_dir / "03_x.json").write_text("[{")
+    with pytest.raises(ValueError, match=r"03_x\.json is not valid JSON"):
+        results.load_results()
+    (results_dir / "03_x.json").write_text('[{"name": "a", "value": 1, "colour": "red"}]')
+    with pytest.raises(ValueError, match=r"03_x\.json: entry 'a' has unknown fields \['colour'\]"):
+        results.load_results()

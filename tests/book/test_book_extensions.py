@@ -1,0 +1,149 @@
+"""The book's Sphinx extensions (book/_ext): their docstring examples and the cases a
+reader's page depends on. The Results page has its own file, test_results_page.py."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSIONS = ROOT / "book" / "_ext"
+MODULES = ["book_toc", "launch_links", "local_mathjax", "output_layout", "results_text"]
+
+
+@pytest.fixture(scope="module")
+def ext():
+    """Import a module of book/_ext by name."""
+    sys.path.insert(0, str(EXTENSIONS))
+    yield importlib.import_module
+    sys.path.remove(str(EXTENSIONS))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(ext, name):
+    result = doctest.testmod(ext(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+# --- results_text --------------------------------------------------------------------------
+
+def test_training_text_survives_missing_fields(ext):
+    text = ext("results_text").training_text
+    assert text(None) == text([]) == text([{"epochs_run": 3}]) == ""
+    assert text([{"best_epoch": 4}]) == "best epoch 4 of 4"
+    assert text([{"best_epoch": 5, "epochs_run": 5, "max_epochs": 5}]) == (
+        "best epoch 5 of 5 (cap 5); 1 of 1 still improving at the cap")
+    assert text([{"best_epoch": 3, "epochs_run": 8, "max_epochs": m} for m in (10, 20)]) == (
+        "best epoch 3 of 8, 3 of 8 (cap 10–20)")
+
+
+def test_readable_note_keeps_intervals_and_prose(ext):
+    readable = ext("results_text").readable_note
+    assert readable("IQR [1.46, 3.94]; below 1 beats persistence") == (
+        "IQR [1.46, 3.94]; below 1 beats persistence")
+    assert readable("features: ['day_of_week', 'month']") == "features: day_of_week, month"
+    assert readable("{'sizes': (16, 32), 'bias': 1.0}") == "sizes (16, 32), bias 1"
+    assert readable("a {broken: dict") == "a {broken: dict"
+    assert readable("") == ""
+
+
+def test_duration_text(ext):
+    duration = ext("results_text").duration_text
+    assert [duration(s) for s in (6.06, 59.6, 3599, 3725)] == [
+        "6 s", "1 min 0 s", "59 min 59 s", "1 h 02 min"]
+
+
+# --- output_layout -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "tabular"), [
+    ("Best classifier: separate LSTMs, FC head, test accuracy 97.65% (2000 test images)", False),
+    ("horizon=0: 8 windows\nhorizon=1: 7 windows\n", False),
+    ("   num_layers  batch_first  matches\n0           1        False     True\n", True),
+    ("[[ 0.1  -0.2]\n [ 0.3   0.4]]", True),
+    ("one  aligned line only", False),
+])
+def test_looks_tabular(ext, text, tabular):
+    assert ext("output_layout").looks_tabular(text) is tabular
+
+
+# --- launch_links --------------------------------------------------------------------------
+
+def test_launch_urls(ext):
+    urls = ext("launch_links").launch_urls
+    options = {
+        "repository_url": "https://github.com/org/book/", "repository_branch": "dev",
+        "launch_buttons": {"colab_url": "https://colab.research.google.com",
+                           "binderhub_url": "https://mybinder.org",
+                           "notebook_interface": "jupyterlab"},
+    }
+    assert urls("notebooks/a.ipynb", options) == [
+        ("Open in Colab",
+         "https://colab.research.google.com/github/org/book/blob/dev/notebooks/a.ipynb"),
+        ("Launch Binder",
+         "https://mybinder.org/v2/gh/org/book/dev?urlpath=lab/tree/notebooks/a.ipynb"),
+        ("View on GitHub", "https://github.com/org/book/blob/dev/notebooks/a.ipynb"),
+    ]
+    assert urls("a.ipynb", {"repository_url": "https://gitlab.com/org/book"}) == []
+
+
+# --- book_toc ------------------------------------------------------------------------------
+
+def test_read_toc_chapters_sections_and_globs(ext, tmp_path):
+    read_toc = ext("book_toc").read_toc
+    for name in ("intro.md", "ch1.md", "notebooks/a.ipynb", "notebooks/b.ipynb", "ref.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / "_toc.yml").write_text(
+        "root: intro\nparts:\n- caption: One\n  chapters:\n  - file: ch1\n    sections:\n"
+        "    - glob: notebooks/*\n- caption: Two\n  chapters:\n  - file: ref\n")
+    assert [(e.page, e.chapter) for e in read_toc(tmp_path / "_toc.yml")] == [
+        ("intro", "intro"), ("ch1", "ch1"), ("notebooks/a", "ch1"), ("notebooks/b", "ch1"),
+        ("ref", "ref"),
+    ]
+    (tmp_path / "_toc.yml").write_text("format: jb-book\n")
+    with pytest.raises(ValueError, match="lists no pages"):
+        read_toc(tmp_path / "_toc.yml")
+
+
+def test_the_book_toc_puts_every_notebook_in_a_chapter(ext):
+    chapters = ext("book_toc").chapter_pages(ROOT / "_toc.yml")
+    notebooks = {p for pages in chapters.values() for p in pages if p.startswith("notebooks/")}
+    assert notebooks == {f"notebooks/{p.stem}" for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")}
+
+
+# --- local_mathjax -------------------------------------------------------------------------
+
+def fake_app(tmp_path: Path, mathjax_path: str, folder: str = "mj/es5") -> SimpleNamespace:
+    config = SimpleNamespace(mathjax_path=mathjax_path, local_mathjax_dir=folder)
+    return SimpleNamespace(config=config, srcdir=tmp_path, outdir=tmp_path / "out",
+                           builder=SimpleNamespace(format="html"))
+
+
+def test_local_mathjax_missing_package_says_how_to_get_it(ext, tmp_path):
+    from sphinx.errors import ConfigError
+
+    mathjax = ext("local_mathjax")
+    with pytest.raises(ConfigError, match=r"no MathJax at .*mj/es5 .*make mathjax"):
+        mathjax.check_package(fake_app(tmp_path, "mathjax/tex-mml-chtml.js"))
+    with pytest.raises(ConfigError, match="must name the entry script inside a folder"):
+        mathjax.check_package(fake_app(tmp_path, "https://cdn.example/mathjax/tex.js"))
+
+
+def test_local_mathjax_copies_the_package_and_its_licence(ext, tmp_path):
+    mathjax = ext("local_mathjax")
+    es5 = tmp_path / "mj" / "es5"
+    (es5 / "output").mkdir(parents=True)
+    (es5 / "tex-mml-chtml.js").write_text("// entry")
+    (es5 / "output" / "chtml.js").write_text("// component")
+    (tmp_path / "mj" / "LICENSE").write_text("Apache 2.0")
+    app = fake_app(tmp_path, "mathjax/tex-mml-chtml.js")
+    mathjax.check_package(app)
+    mathjax.copy_package(app, None)
+    target = tmp_path / "out" / "_static" / "mathjax"
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "LICENSE", "output/chtml.js", "tex-mml-chtml.js"]

@@ -1,0 +1,185 @@
+"""The Results page's directive (book/_ext/results_table.py), rendered by Sphinx from small
+result files written here: one row per comparison, plain numbers in a compact table,
+notes in words, grouped by chapter in the order of the table of contents."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSIONS = ROOT / "book" / "_ext"
+
+TOC = """\
+format: jb-book
+root: index
+chapters:
+- file: chapters/ch1
+  sections:
+  - file: notebooks/nb_b
+- file: chapters/ch2
+  sections:
+  - file: notebooks/nb_a1
+  - file: notebooks/nb_a2
+"""
+PAGES = {
+    "index": "Results\n=======\n\n.. results-table::\n\n.. toctree::\n   :glob:\n\n   */*\n",
+    "chapters/ch1": "Chapter One\n===========\n",
+    "chapters/ch2": "Chapter Two\n===========\n",
+    "notebooks/nb_a1": "Part A1\n=======\n",
+    "notebooks/nb_a2": "Part A2\n=======\n",
+    "notebooks/nb_b": "Notebook B\n==========\n",
+    "notebooks/nb_extra": "Extra\n=====\n",
+}
+
+
+def entry(notebook: str, name: str, value: float, **fields) -> dict:
+    """One entry as helpers.results writes it (older files lack the comparison fields)."""
+    return {"notebook": notebook, "name": name, "value": value, "unit": "", "mode": "standard",
+            "dataset": "data-1", "date": "2026-11-27", "note": "", **fields}
+
+
+COMPARISON = {
+    "unit": "RMSE ratio", "baseline": "persistence", "ci": [0.9512, 1.0123],
+    "verdict": "no clear difference", "seeds": 3,
+    "training": [{"best_epoch": 9, "epochs_run": 14, "max_epochs": 50},
+                 {"best_epoch": 11, "epochs_run": 16, "max_epochs": 50},
+                 {"best_epoch": 50, "epochs_run": 50, "max_epochs": 50}],
+}
+RESULTS = {
+    "nb_b": [
+        entry("nb_b", "LSTM vs persistence", 0.98123, note="1,321 test minutes", **COMPARISON),
+        entry("nb_b", "Ridge vs persistence", 1.31, unit="MAE ratio", baseline="persistence",
+              ci=[1.2, 1.4], verdict="worse", seeds=1, dataset="data-2"),
+        entry("nb_b", "persistence test RMSE", 42.8037, unit="USD"),
+        entry("nb_b", "notebook run time", 110.97, unit="s", dataset="",
+              note="2 CPU cores, x86_64"),
+    ],
+    "nb_a1": [  # an older file: no comparison fields at all
+        {k: v for k, v in entry("nb_a1", "test accuracy", 0.4295, unit="accuracy", note=(
+            "14x14 pixels; {'hidden_size': 16, 'lr': 0.01, 'grad_clip': 5.0}")).items()},
+    ],
+    "nb_a2": [entry("nb_a2", "GRU vs mean", 0.5, unit="MSE ratio", baseline="mean",
+                    ci=[0.4, 0.6], verdict="better", seeds=5,
+                    training=[{"best_epoch": e, "epochs_run": e + 5, "max_epochs": 40}
+                              for e in (7, 9, 12, 8, 10)])],
+    "nb_extra": [entry("nb_extra", "orphan number", 1.0)],
+}
+
+
+@pytest.fixture(scope="module")
+def extensions_on_path():
+    sys.path.insert(0, str(EXTENSIONS))
+    yield
+    sys.path.remove(str(EXTENSIONS))
+
+
+def build(folder: Path, results: dict[str, list[dict]]) -> tuple[str, str]:
+    """Build the small book in ``folder``; return the Results page's HTML and the warnings."""
+    from sphinx.testing.util import SphinxTestApp
+
+    src = folder / "src"
+    for page, rst in PAGES.items():
+        (src / page).parent.mkdir(parents=True, exist_ok=True)
+        (src / f"{page}.rst").write_text(rst, encoding="utf-8")
+    (src / "conf.py").write_text("", encoding="utf-8")
+    (src / "_toc.yml").write_text(TOC, encoding="utf-8")
+    results_folder = src / "book" / "results"
+    results_folder.mkdir(parents=True)
+    for notebook, entries in results.items():
+        (results_folder / f"{notebook}.json").write_text(json.dumps(entries), encoding="utf-8")
+    warnings = io.StringIO()
+    app = SphinxTestApp(
+        "html", srcdir=src, builddir=folder / "build", freshenv=True,
+        confoverrides={"extensions": ["results_table"], "html_theme": "basic"},
+        status=io.StringIO(), warning=warnings,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return (Path(app.outdir) / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, extensions_on_path) -> str:
+    html, warnings = build(tmp_path_factory.mktemp("results"), RESULTS)
+    problems = [line for line in warnings.splitlines() if "nb_extra" not in line]
+    assert not problems, warnings  # the orphan notebook is not in a toctree: expected
+    return html
+
+
+def text(html: str) -> str:
+    """The visible text, tags removed, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def rows(html: str, kind: str) -> list[str]:
+    table = re.search(rf'<table class="[^"]*{kind}.*?</table>', html, re.S)
+    assert table, f"no {kind} table"
+    return [text(row) for row in re.findall(r"<tr.*?</tr>", table.group(0), re.S)[1:]]
+
+
+def section(html: str, heading: str) -> str:
+    """The HTML from one chapter heading to the next."""
+    start = html.index(heading)
+    end = html.find('class="results-chapter', start + len(heading))
+    return html[start:end if end > 0 else len(html)]
+
+
+def test_chapters_in_table_of_contents_order_with_links(page):
+    headings = re.findall(r'<h2 class="results-chapter rubric" id="([^"]+)"><a[^>]*href="([^"]+)"'
+                          r"[^>]*>(.*?)</a>", page)
+    assert [(i, h, text(t)) for i, h, t in headings] == [
+        ("results-ch1", "chapters/ch1.html", "Chapter One"),
+        ("results-ch2", "chapters/ch2.html", "Chapter Two"),
+        ("results-nb-extra", "notebooks/nb_extra.html", "Extra"),  # not in the TOC: last
+    ]
+    assert text(page).index("Part A1") < text(page).index("Part A2")
+
+
+def test_one_row_per_comparison(page):
+    assert rows(section(page, 'id="results-ch1"'), "results-comparisons") == [
+        "LSTM vs persistence RMSE ratio; 1,321 test minutes 0.9812 (0.9512 to 1.012) "
+        "no clear difference 3 best epoch 9 of 14, 11 of 16, 50 of 50 (cap 50); "
+        "1 of 3 still improving at the cap",
+        "Ridge vs persistence MAE ratio; data: data-2 1.31 (1.2 to 1.4) worse 1",
+    ]
+    assert 'class="verdict verdict-worse"' in page and 'class="verdict verdict-unclear"' in page
+
+
+def test_many_runs_are_summarised_as_ranges(page):
+    (row,) = rows(section(page, 'id="results-ch2"'), "results-comparisons")
+    assert row.endswith("better 5 best epoch 7–12 of 12–17, 5 runs (cap 40)")
+
+
+def test_plain_results_stay_compact_with_run_time_and_data_above(page):
+    ch1 = section(page, 'id="results-ch1"')
+    assert rows(ch1, "results-values") == ["persistence test RMSE 42.8 USD"]  # no note column
+    line = text(re.search(r'<p class="results-notebook">.*?</p>', ch1, re.S).group(0))
+    assert line == ("Notebook: Notebook B · standard mode · 2026-11-27 · "
+                    "run time 1 min 51 s (2 CPU cores, x86_64) · data: data-1")
+
+
+def test_notes_read_as_words_not_python(page):
+    (row,) = rows(section(page, 'id="results-ch2"'), "results-values")
+    assert row == "test accuracy 0.4295 accuracy 14x14 pixels; hidden size 16, lr 0.01, grad clip 5"
+    tables = " ".join(text(t) for t in re.findall(r"<table.*?</table>", page, re.S))
+    assert "{" not in tables and "'" not in tables
+
+
+def test_a_broken_result_file_fails_with_the_folder_named(tmp_path, extensions_on_path):
+    broken = {**RESULTS, "nb_b": [{**RESULTS["nb_b"][0], "unknown_field": 1}]}
+    _, warnings = build(tmp_path, broken)
+    assert "results-table: cannot read the result files in" in warnings
+    assert str(tmp_path / "src" / "book" / "results") in warnings
+
+
+def test_no_results_yet(tmp_path, extensions_on_path):
+    html, _ = build(tmp_path, {})
+    assert "No results have been recorded yet." in html
