@@ -27,9 +27,11 @@ def use_book_style() -> None:
     resolution ("retina"), so they stay sharp on high-density screens and
     when a phone shrinks them.
     """
-    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+    # a slightly larger font than seaborn's notebook default: on a phone the book
+    # shrinks a 7-inch figure to under half its size, and ticks must stay legible
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind", font_scale=1.15)
     plt.rcParams.update(
-        {"figure.figsize": (8, 3.5), "figure.dpi": 100, "axes.titlesize": "medium"}
+        {"figure.figsize": (7, 3.4), "figure.dpi": 100, "axes.titlesize": "medium"}
     )
     try:
         from IPython import get_ipython
