@@ -40,6 +40,7 @@ from tqdm import tqdm
 from helpers.config import resolve_device, show_progress
 from helpers.validation import (
     check_finite,
+    check_fit_settings,
     check_outputs,
     check_pair,
     check_positive_int,
@@ -141,6 +142,7 @@ def fit(
     shuffle: bool = True,
     patience: int | None = None,
     min_epochs: int = 1,
+    min_delta: float = 0.0,
     clip_grad_norm: float | None = None,
     log_grad_norm: bool = False,
     device: torch.device | str | None = None,
@@ -167,9 +169,9 @@ def fit(
         Defaults to Adam with learning rate ``lr``.
     epochs, min_epochs
         Upper bound on passes over ``train``; never stop before ``min_epochs``.
-    patience
-        Stop after this many epochs without a better validation loss (needs
-        ``val``). ``None`` trains all ``epochs``.
+    patience, min_delta
+        Stop after ``patience`` epochs without a validation loss lower than the
+        best by more than ``min_delta`` (needs ``val``); ``None``: all ``epochs``.
     clip_grad_norm, log_grad_norm
         Rescale gradients whose global norm exceeds this value; record the
         largest pre-clipping gradient norm of each epoch.
@@ -192,16 +194,9 @@ def fit(
     FloatingPointError
         If the training loss itself becomes NaN or infinite (divergence).
     """
-    epochs = check_positive_int(epochs, "epochs")
-    min_epochs = check_positive_int(min_epochs, "min_epochs")
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if clip_grad_norm is not None and not clip_grad_norm > 0:
-        raise ValueError(f"clip_grad_norm must be above 0 (or None for no clipping), got "
-                         f"{clip_grad_norm!r}: a negative limit would flip the gradients.")
-    if patience is not None:
-        patience = check_positive_int(patience, "patience")
-        if val is None:
-            raise ValueError("early stopping (patience) needs validation data: pass val=(X, y).")
+    epochs, min_epochs, batch_size, patience = check_fit_settings(
+        epochs=epochs, min_epochs=min_epochs, batch_size=batch_size, patience=patience,
+        clip_grad_norm=clip_grad_norm, min_delta=min_delta, has_val=val is not None)
     device = resolve_device(device)
     loss_fn = loss_fn or nn.MSELoss()
     train_batches = _prepare(train, "train", device, loss_fn)
@@ -233,9 +228,10 @@ def fit(
                                           max(batch_size, 1024))
             history.val_loss.append(val_loss)
             _append(history.metrics, "val", val_scores)
-            if val_loss < best_loss:
-                best_loss, waited, history.best_epoch = val_loss, 0, epoch
+            if val_loss < best_loss:  # the best weights are kept even for a tiny gain
                 best_state = copy.deepcopy(model.state_dict())
+                waited = 0 if val_loss < best_loss - min_delta else waited + 1
+                best_loss, history.best_epoch = val_loss, epoch
             else:
                 waited += 1
         line.update(epoch, history)

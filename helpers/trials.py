@@ -54,14 +54,19 @@ class SeedRuns:
         The test predictions of every seed (as returned by ``predict``).
     histories
         The :class:`~helpers.training.History` of every seed.
-    model
-        The model trained with the first seed.
+    models
+        The trained model of every seed.
     """
 
     seeds: tuple[int, ...]
     predictions: tuple[Any, ...]
     histories: tuple[Any, ...]
-    model: Any
+    models: tuple[Any, ...]
+
+    @property
+    def model(self) -> Any:
+        """The model trained with the first seed."""
+        return self.models[0]
 
     @property
     def n_parameters(self) -> int:
@@ -115,14 +120,14 @@ def run_seeds(
     reserved = sorted(set(fit_kwargs) & set(_RESERVED))
     if reserved:
         raise ValueError(f"fit_kwargs must not set {reserved}: run_seeds passes them itself.")
-    predictions, histories, first = [], [], None
+    predictions, histories, models = [], [], []
     for seed in seeds:
         torch.manual_seed(seed)
-        model = build()
-        histories.append(fit(model, train, val=val, seed=seed, progress=False, **fit_kwargs))
-        predictions.append(predict(model, test_inputs, device=fit_kwargs.get("device")))
-        first = first if first is not None else model
-    return SeedRuns(seeds, tuple(predictions), tuple(histories), first)
+        models.append(build())
+        histories.append(fit(models[-1], train, val=val, seed=seed, progress=False,
+                             **fit_kwargs))
+        predictions.append(predict(models[-1], test_inputs, device=fit_kwargs.get("device")))
+    return SeedRuns(seeds, tuple(predictions), tuple(histories), tuple(models))
 
 
 def expand_grid(values: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:

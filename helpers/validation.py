@@ -27,6 +27,7 @@ import pandas as pd
 
 __all__ = [
     "check_finite",
+    "check_fit_settings",
     "check_outputs",
     "check_pair",
     "check_positive_int",
@@ -271,3 +272,27 @@ def check_outputs(outputs: Any, targets: Any, loss_fn: Any) -> None:
     if is_elementwise(loss_fn) and hasattr(outputs, "shape") and hasattr(targets, "shape"):
         check_shapes_match(tuple(outputs.shape), tuple(targets.shape),
                            ("the model's outputs", "targets"))
+
+
+def check_fit_settings(*, epochs: Any, min_epochs: Any, batch_size: Any, patience: Any,
+                       clip_grad_norm: Any, min_delta: Any, has_val: bool) -> tuple[int, ...]:
+    """Check ``fit``'s sizes; return ``epochs, min_epochs, batch_size, patience`` as ints.
+
+    Examples
+    --------
+    >>> check_fit_settings(epochs=10, min_epochs=1, batch_size=32, patience=None,
+    ...                    clip_grad_norm=None, min_delta=0.0, has_val=False)
+    (10, 1, 32, None)
+    """
+    sizes = [check_positive_int(v, n) for v, n in
+             ((epochs, "epochs"), (min_epochs, "min_epochs"), (batch_size, "batch_size"))]
+    if clip_grad_norm is not None and not clip_grad_norm > 0:
+        raise ValueError(f"clip_grad_norm must be above 0 (or None for no clipping), got "
+                         f"{clip_grad_norm!r}: a negative limit would flip the gradients.")
+    if not min_delta >= 0:
+        raise ValueError(f"min_delta must be 0 or more, got {min_delta!r}.")
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+        if not has_val:
+            raise ValueError("early stopping (patience) needs validation data: pass val=(X, y).")
+    return (*sizes, patience)

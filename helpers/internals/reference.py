@@ -1,18 +1,11 @@
 """A readable LSTM built from plain tensor operations, checked against ``torch.nn.LSTM``.
 
-Chapter 1 opens the box: :func:`lstm_cell` is one time step written out as the
-equations in the PyTorch documentation, and :func:`lstm_forward` runs a whole
-``nn.LSTM`` (several layers, both directions, projections) by calling it in a
-loop with that module's own weights. The tests check that both agree with
-PyTorch to 1e-6, so the code here can be read as a specification.
-
-The remaining functions are small tools the book uses later:
-:func:`gate_trace` (gate activations over time, for heatmaps),
-:func:`lstm_parameter_count` (the closed-form size of an ``nn.LSTM``),
-:func:`set_forget_gate_bias` (the "forget bias = 1" initialisation) with
-:func:`retained_fraction` and :func:`memory_span` (how long the cell state
-remembers), :func:`output_shapes`, :func:`max_abs_difference` and
-:func:`compare_with_nn_lstm` (tables in the notebook) and :func:`plot_gate_trace`.
+:func:`lstm_cell` is one time step written out as the equations of the PyTorch
+documentation; :func:`lstm_forward` runs a whole ``nn.LSTM`` (layers,
+directions, projections, ``batch_first``, initial states) by calling it in a
+loop with that module's own weights, found by :func:`layer_weights`. The tests
+check both against PyTorch in every configuration, so this code can be read as
+a specification (:mod:`helpers.internals.agreement` measures the agreement).
 
 Examples
 --------
@@ -27,31 +20,12 @@ True
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
-if TYPE_CHECKING:  # matplotlib and pandas are only needed by the notebook helpers
-    import pandas as pd
-    from matplotlib.figure import Figure
-
-__all__ = [
-    "GateTrace",
-    "Gates",
-    "compare_with_nn_lstm",
-    "gate_trace",
-    "lstm_cell",
-    "lstm_forward",
-    "lstm_parameter_count",
-    "max_abs_difference",
-    "memory_span",
-    "output_shapes",
-    "plot_gate_trace",
-    "retained_fraction",
-]
+__all__ = ["GATE_NAMES", "Gates", "layer_weights", "lstm_cell", "lstm_forward", "run_quietly"]
 
 # PyTorch stacks the four gates' weights in this order along dimension 0.
 GATE_NAMES = ("i", "f", "g", "o")
@@ -68,16 +42,6 @@ class Gates(NamedTuple):
     f: Tensor
     g: Tensor
     o: Tensor
-
-
-class GateTrace(NamedTuple):
-    """Gate activations and cell state over time, each a NumPy array ``(seq_len, hidden_size)``."""
-
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-    c: np.ndarray
 
 
 def lstm_cell(
@@ -174,8 +138,21 @@ def lstm_cell(
     return h_next, c_next, Gates(i, f, g, o)
 
 
-def _layer_weights(lstm: nn.LSTM, layer: int, reverse: bool) -> dict[str, Tensor | None]:
-    """The weights of one layer and direction, looked up by nn.LSTM's parameter names."""
+def layer_weights(lstm: nn.LSTM, layer: int = 0, *, reverse: bool = False) -> dict[str, Any]:
+    """The weights of one layer and direction, as keyword arguments of :func:`lstm_cell`.
+
+    They are looked up by ``nn.LSTM``'s parameter names (``weight_ih_l1``,
+    ``bias_hh_l0_reverse``, ...); missing biases and projection are ``None``.
+
+    Examples
+    --------
+    >>> sorted(layer_weights(torch.nn.LSTM(3, 2, bias=False)).items())[0]
+    ('b_hh', None)
+    """
+    if not 0 <= layer < lstm.num_layers:
+        raise ValueError(f"layer must lie in [0, num_layers={lstm.num_layers}); got {layer}")
+    if reverse and not lstm.bidirectional:
+        raise ValueError("reverse=True needs a bidirectional LSTM; this one has one direction")
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
     names = {"w_ih": "weight_ih", "w_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh"}
     weights = {key: getattr(lstm, name + suffix, None) for key, name in names.items()}
@@ -294,7 +271,7 @@ def lstm_forward(
     for layer in range(lstm.num_layers):
         direction_outputs = []
         for direction in range(directions):
-            weights = _layer_weights(lstm, layer, reverse=direction == 1)
+            weights = layer_weights(lstm, layer, reverse=direction == 1)
             h, c = h0[layer * directions + direction], c0[layer * directions + direction]
             # The reverse direction reads the sequence from the end but writes its
             # output at the same time index, so output[t] pairs both views of step t.
@@ -317,345 +294,20 @@ def lstm_forward(
     return output, (h_stack, c_stack)
 
 
-def gate_trace(lstm: nn.LSTM, x: Tensor) -> GateTrace:
-    """Gate activations and cell state of layer 0 (forward direction) at every step.
+def run_quietly(
+    lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor] | None = None
+) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    """``lstm(x, hx)`` without gradients and without PyTorch's projection warning.
 
-    Parameters
-    ----------
-    lstm
-        Any ``nn.LSTM``; only its first layer's forward weights are used.
-    x
-        One sequence ``(seq_len, input_size)``, or a batch of one in the
-        module's layout (``(1, seq_len, input_size)`` when ``batch_first``).
-
-    Returns
-    -------
-    GateTrace
-        NumPy arrays ``i, f, g, o, c`` of shape ``(seq_len, hidden_size)``,
-        starting from zero states.
+    PyTorch warns that oneDNN cannot run projections and falls back to its own
+    kernel; the result is the same, so the warning would only distract a reader.
 
     Examples
     --------
-    >>> lstm = torch.nn.LSTM(input_size=1, hidden_size=8)
-    >>> trace = gate_trace(lstm, torch.randn(50, 1))
-    >>> trace.f.shape
-    (50, 8)
+    >>> output, _ = run_quietly(torch.nn.LSTM(3, 4, proj_size=2), torch.zeros(5, 3))
+    >>> tuple(output.shape)
+    (5, 2)
     """
-    if not isinstance(lstm, nn.LSTM):  # dropout never touches layer 0, so eval mode is not needed
-        raise TypeError(f"expected a torch.nn.LSTM, got {type(lstm).__name__}")
-    if not isinstance(x, Tensor) or x.dim() not in (2, 3):
-        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
-        raise ValueError(
-            f"x must be one sequence (seq_len, input_size={lstm.input_size}); got {shape}"
-        )
-    if x.dim() == 3:
-        batch_dim = 0 if lstm.batch_first else 1
-        if x.shape[batch_dim] != 1:
-            raise ValueError(
-                f"gate_trace takes a single sequence; x has batch size {x.shape[batch_dim]} "
-                f"(shape {tuple(x.shape)})"
-            )
-        x = x.squeeze(batch_dim)
-    if x.shape[-1] != lstm.input_size:
-        raise ValueError(
-            f"x must have shape (seq_len, input_size={lstm.input_size}); got {tuple(x.shape)}"
-        )
-
-    weights = _layer_weights(lstm, 0, reverse=False)
-    out_size = lstm.proj_size if lstm.proj_size > 0 else lstm.hidden_size
-    h = x.new_zeros(out_size)
-    c = x.new_zeros(lstm.hidden_size)
-    rows: dict[str, list[Tensor]] = {name: [] for name in GateTrace._fields}
-    with torch.no_grad():
-        for t in range(x.shape[0]):
-            h, c, gates = lstm_cell(x[t], h, c, **weights)
-            for name, value in zip(GATE_NAMES, gates, strict=True):
-                rows[name].append(value)
-            rows["c"].append(c)
-    return GateTrace(**{name: torch.stack(v).cpu().numpy() for name, v in rows.items()})
-
-
-def lstm_parameter_count(
-    input_size: int,
-    hidden_size: int,
-    num_layers: int = 1,
-    *,
-    bidirectional: bool = False,
-    proj_size: int = 0,
-    bias: bool = True,
-) -> int:
-    """Number of trainable parameters of ``nn.LSTM`` with these settings, in closed form.
-
-    Per layer and direction, with ``h = hidden_size``, ``n`` the layer's input
-    size and ``r`` the recurrent size (``proj_size`` if positive, else ``h``)::
-
-        4h * n  +  4h * r  +  2 * 4h (biases)  +  r * h (projection, if any)
-
-    Without a projection that is the familiar ``4 * (h * (n + h) + 2h)``.
-    Layer 0 reads ``input_size`` features; deeper layers read the previous
-    layer's output, ``r * directions`` features.
-
-    Examples
-    --------
-    >>> lstm_parameter_count(3, 2)  # the chapter's example: 24 + 16 + 16
-    56
-    >>> sum(p.numel() for p in torch.nn.LSTM(3, 2).parameters())
-    56
-    """
-    for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    if int(num_layers) != num_layers or num_layers < 1:
-        raise ValueError(f"num_layers must be a positive integer; got {num_layers!r}")
-    if int(proj_size) != proj_size or not 0 <= proj_size < hidden_size:
-        raise ValueError(
-            f"proj_size must be an integer in [0, hidden_size={hidden_size}); got {proj_size!r}"
-        )
-
-    directions = 2 if bidirectional else 1
-    recurrent = proj_size if proj_size > 0 else hidden_size
-    total = 0
-    for layer in range(num_layers):
-        layer_input = input_size if layer == 0 else recurrent * directions
-        per_direction = 4 * hidden_size * (layer_input + recurrent)
-        if bias:
-            per_direction += 2 * 4 * hidden_size  # b_ih and b_hh are separate parameters
-        if proj_size > 0:
-            per_direction += proj_size * hidden_size  # weight_hr
-        total += directions * per_direction
-    return total
-
-
-def _run_quietly(lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor] | None = None):
-    # PyTorch warns that oneDNN cannot run projections and falls back to its own
-    # kernel; the result is the same, so the warning would only distract a reader.
     with warnings.catch_warnings(), torch.no_grad():
         warnings.filterwarnings("ignore", message="LSTM with projections is not supported")
         return lstm(x, hx)
-
-
-def output_shapes(lstm: nn.LSTM, *, batch: int = 4, seq_len: int = 5) -> dict[str, str]:
-    """Shapes of ``output``, ``h_n`` and ``c_n`` when ``lstm`` reads a batch of zeros.
-
-    Examples
-    --------
-    >>> output_shapes(torch.nn.LSTM(3, 2, batch_first=True), batch=4, seq_len=5)
-    {'output': '(4, 5, 2)', 'h_n': '(1, 4, 2)', 'c_n': '(1, 4, 2)'}
-    """
-    _check_module(lstm)
-    shape = (batch, seq_len) if lstm.batch_first else (seq_len, batch)
-    x = torch.zeros(*shape, lstm.input_size, dtype=lstm.weight_ih_l0.dtype)
-    output, (h_n, c_n) = _run_quietly(lstm, x)
-    return {
-        name: str(tuple(t.shape)) for name, t in (("output", output), ("h_n", h_n), ("c_n", c_n))
-    }
-
-
-def max_abs_difference(lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> float:
-    """Largest ``|reference - nn.LSTM|`` over ``output``, ``h_n`` and ``c_n``.
-
-    Raises if any shape differs, so a small number also means equal shapes.
-
-    Examples
-    --------
-    >>> lstm = torch.nn.LSTM(3, 2).double()
-    >>> max_abs_difference(lstm, torch.randn(5, 1, 3, dtype=torch.float64)) < 1e-12
-    True
-    """
-    with torch.no_grad():
-        ours = lstm_forward(lstm, x, hx)
-    theirs = _run_quietly(lstm, x, hx)
-    pairs = [(ours[0], theirs[0]), (ours[1][0], theirs[1][0]), (ours[1][1], theirs[1][1])]
-    for (a, b), name in zip(pairs, ("output", "h_n", "c_n"), strict=True):
-        if a.shape != b.shape:
-            raise AssertionError(f"{name}: reference shape {tuple(a.shape)} != {tuple(b.shape)}")
-    return max(float((a - b).abs().max()) for a, b in pairs)
-
-
-def compare_with_nn_lstm(
-    configs: Iterable[Mapping[str, Any]],
-    *,
-    input_size: int = 3,
-    hidden_size: int = 5,
-    seq_len: int = 6,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Run :func:`lstm_forward` and ``nn.LSTM`` side by side, one row per configuration.
-
-    Parameters
-    ----------
-    configs
-        Each a dict of ``nn.LSTM`` keyword arguments (``num_layers``,
-        ``batch_first``, ``bidirectional``, ``proj_size``, ``bias``) plus two
-        optional keys: ``batch`` (default 2; ``None`` for one unbatched
-        sequence) and ``initial_state`` (default False: pass random h_0, c_0).
-    input_size, hidden_size, seq_len
-        Sizes shared by every configuration.
-    seed
-        Weights, inputs and states are drawn from this seed, so a row repeats.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The settings, the input shape and the largest absolute difference over
-        ``output``, ``h_n`` and ``c_n`` in float64 and in float32.
-
-    Examples
-    --------
-    >>> table = compare_with_nn_lstm([{"num_layers": 2}, {"batch": None}])
-    >>> bool((table["max |diff| float64"] < 1e-12).all())
-    True
-    """
-    import pandas as pd
-
-    rows = []
-    for config in configs:
-        config = dict(config)
-        batch = config.pop("batch", 2)
-        initial_state = config.pop("initial_state", False)
-        row: dict[str, Any] = {
-            "num_layers": config.get("num_layers", 1),
-            "batch_first": config.get("batch_first", False),
-            "bidirectional": config.get("bidirectional", False),
-            "proj_size": config.get("proj_size", 0),
-            "bias": config.get("bias", True),
-            "initial state": initial_state,
-        }
-        for dtype, label in ((torch.float64, "float64"), (torch.float32, "float32")):
-            generator = torch.Generator().manual_seed(seed)
-            torch.manual_seed(seed)  # nn.LSTM draws its weights from the global generator
-            lstm = nn.LSTM(input_size, hidden_size, **config).to(dtype).eval()
-            if batch is None:
-                shape: tuple[int, ...] = (seq_len, input_size)
-            elif lstm.batch_first:
-                shape = (batch, seq_len, input_size)
-            else:
-                shape = (seq_len, batch, input_size)
-            x = torch.randn(shape, generator=generator, dtype=dtype)
-            hx = None
-            if initial_state:
-                states = lstm.num_layers * (2 if lstm.bidirectional else 1)
-                batch_dims = () if batch is None else (batch,)
-                out_size = lstm.proj_size or hidden_size
-                hx = (
-                    torch.randn(states, *batch_dims, out_size, generator=generator, dtype=dtype),
-                    torch.randn(states, *batch_dims, hidden_size, generator=generator, dtype=dtype),
-                )
-            row["input shape"] = str(tuple(x.shape))
-            row[f"max |diff| {label}"] = max_abs_difference(lstm, x, hx)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def retained_fraction(forget: np.ndarray) -> np.ndarray:
-    r"""How much of the initial cell state survives to each step, along the cell path.
-
-    Unrolling :math:`c_t = f_t \odot c_{t-1} + i_t \odot g_t` shows that
-    :math:`c_0` reaches step :math:`t` multiplied by :math:`\prod_{s \le t} f_s`
-    (element-wise). That product is also the gradient
-    :math:`\partial c_t / \partial c_0` along the cell path, so it measures
-    both how long the cell remembers and how far back gradients reach.
-
-    Parameters
-    ----------
-    forget
-        Forget-gate activations ``(seq_len, hidden_size)``, e.g. ``gate_trace(...).f``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(seq_len,)``: the median over units of the running product.
-
-    Examples
-    --------
-    >>> retained_fraction(np.full((3, 2), 0.5))
-    array([0.5  , 0.25 , 0.125])
-    """
-    forget = np.asarray(forget, dtype=float)
-    if forget.ndim != 2:
-        raise ValueError(f"forget must have shape (seq_len, hidden_size); got {forget.shape}")
-    # The median keeps one unusually persistent unit from hiding how the rest behave.
-    return np.median(np.cumprod(forget, axis=0), axis=1)
-
-
-def memory_span(forget: np.ndarray, threshold: float = 0.01) -> int:
-    """Steps until less than ``threshold`` of the initial cell state survives.
-
-    Uses :func:`retained_fraction`; returns ``seq_len`` when the fraction never
-    drops below the threshold within the sequence.
-
-    Examples
-    --------
-    >>> memory_span(np.full((20, 4), 0.5))  # 0.5 ** 7 < 0.01 <= 0.5 ** 6
-    7
-    """
-    if not 0 < threshold < 1:
-        raise ValueError(f"threshold must lie in (0, 1); got {threshold}")
-    below = np.flatnonzero(retained_fraction(forget) < threshold)
-    return int(below[0]) + 1 if below.size else int(np.asarray(forget).shape[0])
-
-
-def plot_gate_trace(
-    trace: GateTrace, x: np.ndarray | Tensor | None = None, *, title: str = ""
-) -> Figure:
-    """Heatmaps of i, f, g, o and c over time (units on the y axis), the input on top.
-
-    Gates that are sigmoids share a 0..1 colour scale; ``g`` and ``c`` use a
-    diverging scale centred on 0 so sign changes stand out.
-
-    Examples
-    --------
-    >>> fig = plot_gate_trace(gate_trace(torch.nn.LSTM(1, 4), torch.randn(30, 1)))
-    """
-    import matplotlib.pyplot as plt
-
-    panels = [
-        ("i", "input gate $i_t$", "viridis", (0.0, 1.0)),
-        ("f", "forget gate $f_t$", "viridis", (0.0, 1.0)),
-        ("g", "candidate $g_t$", "RdBu_r", (-1.0, 1.0)),
-        ("o", "output gate $o_t$", "viridis", (0.0, 1.0)),
-        ("c", "cell state $c_t$", "RdBu_r", None),
-    ]
-    rows = len(panels) + (x is not None)
-    fig = plt.figure(figsize=(9, 1.55 * rows + 0.6), layout="constrained")
-    # A narrow second column holds the colour bars, so every panel shares one time axis.
-    grid = fig.add_gridspec(rows, 2, width_ratios=[40, 1])
-    steps = trace.c.shape[0]
-    axes = []
-    row = 0
-    if x is not None:
-        ax = fig.add_subplot(grid[0, 0])
-        values = np.asarray(x.detach().cpu() if isinstance(x, Tensor) else x).reshape(steps, -1)
-        ax.plot(np.arange(steps), values, color="0.2", linewidth=1.4)
-        ax.set(xlim=(-0.5, steps - 0.5), ylabel="$x_t$", title="input")
-        ax.tick_params(labelbottom=False)
-        axes.append(ax)
-        row = 1
-    for name, label, cmap, limits in panels:
-        ax = fig.add_subplot(grid[row, 0], sharex=axes[0] if axes else None)
-        data = getattr(trace, name).T  # units as rows, time as columns
-        if limits is None:
-            bound = float(np.abs(data).max()) or 1.0
-            limits = (-bound, bound)
-        image = ax.imshow(
-            data,
-            aspect="auto",
-            cmap=cmap,
-            vmin=limits[0],
-            vmax=limits[1],
-            interpolation="nearest",
-            origin="lower",
-        )
-        ax.set(ylabel="unit", title=label)
-        ax.grid(False)
-        if data.shape[0] <= 8:
-            ax.set_yticks(range(data.shape[0]))
-        fig.colorbar(image, cax=fig.add_subplot(grid[row, 1]))
-        if row < rows - 1:
-            ax.tick_params(labelbottom=False)
-        axes.append(ax)
-        row += 1
-    axes[-1].set_xlabel("time step $t$")
-    if title:
-        fig.suptitle(title)
-    return fig

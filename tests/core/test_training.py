@@ -223,3 +223,16 @@ def test_history_reports_a_capped_run_as_not_converged():
     history = History(train_loss=[3.0, 2.0], val_loss=[3.0, 2.0], best_epoch=2, max_epochs=2)
     assert not history.converged
     assert "the cap, still improving" in history.describe()
+
+
+def test_min_delta_stops_a_run_that_only_creeps_down():
+    torch.manual_seed(0)
+    x, y = linear_data()
+    kwargs = dict(val=(x, y), epochs=200, lr=0.05, patience=3, progress=False, device="cpu")
+    creeping = fit(nn.Linear(3, 1), (x, y), **kwargs)
+    torch.manual_seed(0)
+    strict = fit(nn.Linear(3, 1), (x, y), min_delta=1e-3, **kwargs)
+    assert strict.epochs_run < creeping.epochs_run
+    assert strict.best_val_loss <= min(strict.val_loss)  # the best weights are still kept
+    with pytest.raises(ValueError, match="min_delta must be 0 or more"):
+        fit(nn.Linear(3, 1), (x, y), min_delta=-1, progress=False, device="cpu")

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from helpers.internals.reference import (
-    Gates,
-    GateTrace,
-    compare_with_nn_lstm,
-    gate_trace,
-    lstm_cell,
-    lstm_forward,
-    lstm_parameter_count,
-    max_abs_difference,
-    memory_span,
-    output_shapes,
-    plot_gate_trace,
-    retained_fraction,
-    set_forget_gate_bias,
-)
+from helpers.internals.reference import Gates, layer_weights, lstm_cell, lstm_forward, run_quietly
 
 INPUT_SIZE, HIDDEN_SIZE, PROJ_SIZE, SEQ_LEN = 3, 5, 2, 6
 
@@ -67,16 +52,6 @@ def make_case(
         c0 = torch.randn(states, *batch_dims, HIDDEN_SIZE, dtype=dtype)
         hx = (h0, c0)
     return lstm, x, hx
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Every tensor here is tiny: extra threads only add synchronisation, which
-    # doubles the run time of this file on a busy two-core machine.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
 
 
 def assert_same_as_torch(lstm, x, hx, atol) -> float:
@@ -181,162 +156,33 @@ def test_cell_projection_shape():
     assert c.shape == (HIDDEN_SIZE,)
 
 
-PARAMETER_TABLE = [
-    dict(input_size=3, hidden_size=2),
-    dict(input_size=1, hidden_size=64),
-    dict(input_size=7, hidden_size=32, num_layers=2),
-    dict(input_size=7, hidden_size=32, num_layers=3, bidirectional=True),
-    dict(input_size=5, hidden_size=16, proj_size=4),
-    dict(input_size=5, hidden_size=16, num_layers=2, proj_size=4, bidirectional=True),
-    dict(input_size=4, hidden_size=8, num_layers=2, bias=False),
-    dict(input_size=4, hidden_size=8, num_layers=2, bias=False, proj_size=3, bidirectional=True),
-]
+def test_layer_weights_names_every_parameter_of_a_layer():
+    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, num_layers=2, bidirectional=True, proj_size=PROJ_SIZE)
+    weights = layer_weights(lstm, 1, reverse=True)
+    assert weights["w_ih"] is lstm.weight_ih_l1_reverse
+    assert weights["b_hh"] is lstm.bias_hh_l1_reverse
+    assert weights["w_hr"] is lstm.weight_hr_l1_reverse
+    plain = layer_weights(nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, bias=False))
+    assert plain["b_ih"] is None and plain["b_hh"] is None and plain["w_hr"] is None
 
 
-@pytest.mark.parametrize("config", PARAMETER_TABLE)
-def test_parameter_count(config):
-    lstm = nn.LSTM(**config)
-    assert lstm_parameter_count(**config) == sum(p.numel() for p in lstm.parameters())
+def test_layer_weights_rejects_a_missing_layer_or_direction():
+    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, num_layers=2)
+    with pytest.raises(ValueError, match=r"layer must lie in \[0, num_layers=2\); got 2"):
+        layer_weights(lstm, 2)
+    with pytest.raises(ValueError, match="needs a bidirectional LSTM"):
+        layer_weights(lstm, 0, reverse=True)
 
 
-def test_parameter_count_closed_form():
-    i, h = 3, 2
-    assert lstm_parameter_count(i, h) == 4 * (h * (i + h) + 2 * h) == 56
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        dict(input_size=0, hidden_size=4),
-        dict(input_size=3, hidden_size=-1),
-        dict(input_size=3, hidden_size=4, num_layers=0),
-        dict(input_size=3, hidden_size=4, proj_size=4),
-        dict(input_size=3, hidden_size=4, proj_size=-1),
-    ],
-)
-def test_parameter_count_rejects_bad_sizes(kwargs):
-    with pytest.raises(ValueError):
-        lstm_parameter_count(**kwargs)
-
-
-@pytest.mark.parametrize("value", [1.0, 0.0, 2.5])
-@pytest.mark.parametrize("bidirectional", [False, True])
-def test_set_forget_gate_bias(value, bidirectional):
-    torch.manual_seed(0)
-    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, num_layers=2, bidirectional=bidirectional)
-    before = {n: p.detach().clone() for n, p in lstm.named_parameters()}
-    assert set_forget_gate_bias(lstm, value) is lstm
-    h = HIDDEN_SIZE
-    forget = slice(h, 2 * h)
-    suffixes = [f"_l{k}{r}" for k in range(2) for r in ("", "_reverse")[: 1 + bidirectional]]
-    for s in suffixes:
-        b_ih, b_hh = getattr(lstm, "bias_ih" + s), getattr(lstm, "bias_hh" + s)
-        torch.testing.assert_close(b_ih[forget] + b_hh[forget], torch.full((h,), value))
-        for name, bias in (("bias_ih" + s, b_ih), ("bias_hh" + s, b_hh)):
-            # the other three gates keep their initial values
-            keep = torch.cat([bias[:h], bias[2 * h :]])
-            old = torch.cat([before[name][:h], before[name][2 * h :]])
-            torch.testing.assert_close(keep, old)
-    for name, param in lstm.named_parameters():
-        if name.startswith("weight"):
-            torch.testing.assert_close(param, before[name])
-
-
-def test_forget_gate_bias_raises_mean_forget_activation():
-    torch.manual_seed(0)
-    lstm = nn.LSTM(1, 16)
-    x = torch.randn(40, 1)
-    mean_f = {}
-    for value in (0.0, 1.0):
-        trace = gate_trace(set_forget_gate_bias(lstm, value), x)
-        mean_f[value] = trace.f.mean()
-    assert mean_f[1.0] > mean_f[0.0] + 0.1
-
-
-def test_set_forget_gate_bias_on_cell_and_errors():
-    cell = set_forget_gate_bias(nn.LSTMCell(3, 4), 1.0)
-    torch.testing.assert_close(cell.bias_ih[4:8] + cell.bias_hh[4:8], torch.ones(4))
-    with pytest.raises(ValueError, match="bias=False"):
-        set_forget_gate_bias(nn.LSTM(3, 4, bias=False))
-    with pytest.raises(TypeError, match=r"nn\.LSTM"):
-        set_forget_gate_bias(nn.GRU(3, 4))
-
-
-def test_gate_trace_shapes_and_final_cell_state():
-    lstm, x, _ = make_case(batch=None)
-    trace = gate_trace(lstm, x)
-    assert isinstance(trace, GateTrace)
-    for name in GateTrace._fields:
-        value = getattr(trace, name)
-        assert isinstance(value, np.ndarray)
-        assert value.shape == (SEQ_LEN, HIDDEN_SIZE)
-    with torch.no_grad():
-        _, (_, c_n) = lstm(x)
-    np.testing.assert_allclose(trace.c[-1], c_n[0].numpy(), atol=1e-12)
-
-
-@pytest.mark.parametrize("batch_first", [False, True])
-def test_gate_trace_accepts_a_batch_of_one(batch_first):
-    lstm, x, _ = make_case(batch=1, batch_first=batch_first, num_layers=2, proj_size=PROJ_SIZE)
-    trace = gate_trace(lstm, x)
-    assert trace.i.shape == (SEQ_LEN, HIDDEN_SIZE)
-    with pytest.raises(ValueError, match="single sequence"):
-        gate_trace(lstm, torch.cat([x, x], dim=0 if batch_first else 1))
-
-
-def test_max_abs_difference_agrees_with_direct_comparison():
-    lstm, x, hx = make_case(num_layers=2, bidirectional=True, proj_size=PROJ_SIZE, with_state=True)
-    assert max_abs_difference(lstm, x, hx) == assert_same_as_torch(lstm, x, hx, atol=1e-6)
-
-
-def test_output_shapes():
-    lstm = nn.LSTM(3, 6, num_layers=2, bidirectional=True, proj_size=2, batch_first=True)
-    assert output_shapes(lstm, batch=4, seq_len=5) == {
-        "output": "(4, 5, 4)",
-        "h_n": "(4, 4, 2)",
-        "c_n": "(4, 4, 6)",
-    }
-
-
-def test_compare_with_nn_lstm_table():
-    configs = [
-        {},
-        {"num_layers": 2, "bidirectional": True, "initial_state": True},
-        {"proj_size": 2, "batch_first": True, "batch": 1},
-        {"bias": False, "batch": None, "initial_state": True},
-    ]
-    table = compare_with_nn_lstm(configs, seed=3)
-    assert len(table) == len(configs)
-    assert table["input shape"].tolist() == ["(6, 2, 3)", "(6, 2, 3)", "(1, 6, 3)", "(6, 3)"]
-    assert (table["max |diff| float64"] < 1e-12).all()
-    assert (table["max |diff| float32"] < 1e-5).all()
-    # the same seed gives the same table
-    assert table.equals(compare_with_nn_lstm(configs, seed=3))
-
-
-def test_retained_fraction_and_memory_span():
-    forget = np.column_stack([np.full(30, 0.5), np.full(30, 0.9), np.full(30, 0.5)])
-    np.testing.assert_allclose(retained_fraction(forget), 0.5 ** np.arange(1, 31))
-    assert memory_span(forget) == 7  # 0.5**7 < 0.01 <= 0.5**6
-    assert memory_span(np.ones((12, 3))) == 12  # never forgets within the sequence
-    with pytest.raises(ValueError, match="threshold"):
-        memory_span(forget, threshold=1.5)
-    with pytest.raises(ValueError, match="seq_len, hidden_size"):
-        retained_fraction(np.ones(5))
-
-
-def test_plot_gate_trace_smoke():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    lstm = nn.LSTM(1, 4)
-    x = torch.randn(20, 1)
-    fig = plot_gate_trace(gate_trace(lstm, x), x, title="test")
-    # 6 panels (input + i, f, g, o, c) and 5 colour bars
-    assert len(fig.axes) == 11
-    plt.close(fig)
+@pytest.mark.parametrize("proj_size", [0, PROJ_SIZE])
+def test_run_quietly_is_the_module_without_warnings(proj_size, recwarn):
+    lstm, x, _ = make_case(proj_size=proj_size, dtype=torch.float32)
+    output, _ = run_quietly(lstm, x)
+    assert not output.requires_grad
+    torch.testing.assert_close(output, lstm(x)[0].detach())
+    recwarn.clear()
+    run_quietly(lstm, x)
+    assert len(recwarn) == 0
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -354,8 +200,6 @@ def test_wrong_feature_size_names_expected_shape():
     lstm = nn.LSTM(3, 4)
     with pytest.raises(ValueError, match=r"\(seq_len, batch, input_size=3\)"):
         lstm_forward(lstm, torch.randn(5, 2, 4))
-    with pytest.raises(ValueError, match=r"input_size=3"):
-        gate_trace(lstm, torch.randn(5, 4))
 
 
 def test_wrong_state_shape():
