@@ -1,4 +1,4 @@
-"""MNIST as sequences (helpers.autoencoders.mnist), on tiny fake images only."""
+"""MNIST row by row (helpers.autoencoders.mnist) and its digit views, on tiny fake images."""
 
 import math
 
@@ -7,10 +7,11 @@ import pytest
 import torch
 
 import helpers.data
-from helpers.autoencoders import LSTMAutoencoder, LSTMAutoencoderClassifier, SequenceClassifier
+from helpers.autoencoders import digits, mnist
+from helpers.autoencoders.classifiers import LSTMAutoencoderClassifier
+from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.data.mnist import MNISTSplits
-from helpers.autoencoders import mnist
-from helpers.experiments.runner import Param
+from helpers.experiments.params import Param
 
 CPU = torch.device("cpu")
 
@@ -32,117 +33,117 @@ def fake_mnist(monkeypatch):
         return MNISTSplits(*parts[0], *parts[1], *parts[2], source=f"fake-{source}")
 
     monkeypatch.setattr(helpers.data, "load_mnist", load)
+    monkeypatch.setattr(mnist, "budget", lambda: mnist.Budget("test10k", None, None, None,
+                                                              epochs=1, patience=1))
 
 
-def test_views_have_the_documented_shapes_and_scale():
-    images, _ = fake_images(3)
-    rows = mnist.to_sequences(images, "rows")
-    assert rows.shape == (3, 28, 28) and rows.dtype == np.float32 and rows.max() == 1.0
-    assert mnist.to_sequences(images, "pixels14").shape == (3, 196, 1)
-    assert mnist.to_sequences(images, "pixels28").shape == (3, 784, 1)
+# the views
 
 
-def test_pixels14_averages_2x2_blocks_row_by_row():
-    images = np.zeros((1, 28, 28), dtype=np.uint8)
-    images[0, 0, 0] = 255  # top-left block holds one bright pixel of four
-    images[0, 2:4, 0:2] = 255  # second row of blocks, first column: all bright
-    x = mnist.to_sequences(images, "pixels14")[0, :, 0]
-    assert x[0] == pytest.approx(0.25) and x[14] == pytest.approx(1.0) and x[1] == 0
+def test_patch_view_reads_pixels_in_order_and_scales_them():
+    images = np.arange(784, dtype=np.int64).reshape(1, 28, 28) % 256
+    images = images.astype(np.uint8)
+    for steps in digits.STEPS:
+        x = digits.patch_view(images, steps)
+        assert x.shape == (1, steps, 784 // steps) and x.dtype == np.float32
+        assert np.array_equal(x.reshape(-1), images.reshape(-1) / np.float32(255))
+    assert np.array_equal(digits.patch_view(images, 28)[0, 3], images[0, 3] / np.float32(255))
 
 
-def test_as_images_undoes_to_sequences():
-    images, _ = fake_images(2)
-    for view in mnist.VIEWS:
-        x = mnist.to_sequences(images, view)
-        side = 14 if view == "pixels14" else 28
-        assert mnist.as_images(x).shape == (2, side, side)
-    assert np.array_equal(mnist.as_images(mnist.to_sequences(images, "pixels28")),
-                          mnist.to_sequences(images, "rows"))
+@pytest.mark.parametrize("steps", [0, 100, 2.5, True])
+def test_patch_view_refuses_lengths_that_do_not_divide_the_image(steps):
+    with pytest.raises(ValueError, match="must divide the 784 pixels evenly"):
+        digits.patch_view(np.zeros((1, 28, 28), np.uint8), steps)
 
 
-def test_bad_views_and_shapes_are_refused():
-    with pytest.raises(ValueError, match="view"):
-        mnist.to_sequences(np.zeros((1, 28, 28), np.uint8), "columns")
+def test_patch_view_refuses_other_images():
     with pytest.raises(ValueError, match=r"\(N, 28, 28\)"):
-        mnist.to_sequences(np.zeros((1, 14, 14), np.uint8), "rows")
+        digits.patch_view(np.zeros((1, 14, 14), np.uint8), 28)
+
+
+def test_load_digits_subsets_and_refuses_too_many(fake_mnist):
+    d = digits.load_digits(n_train=10, n_val=4)
+    assert len(d.train_labels) == 10 and len(d.val_labels) == 4 and len(d.test_labels) == 16
+    assert d.train_labels.dtype == np.int64
+    view = d.view(49)
+    assert view.x_train.shape == (10, 49, 16) and view.n_features == 16
+    with pytest.raises(ValueError, match="n_train=100 must be a whole number from 1 to the 48"):
+        digits.load_digits(n_train=100)
+
+
+# the task
 
 
 def test_params_follow_the_contract():
     assert mnist.NAME == "mnist"
     assert all(isinstance(p, Param) for p in mnist.PARAMS.values())
-    assert mnist.PARAMS["view"].choices == mnist.VIEWS
-    for config in (*mnist.ROW_CONFIGS.values(), *mnist.PIXEL_CONFIGS.values()):
-        mnist.check_params(config)
+    assert {"lr", "clip_grad_norm", "hidden_size"} <= set(mnist.PARAMS)
+    assert "mode" not in mnist.run.__code__.co_varnames[: mnist.run.__code__.co_argcount]
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"view": "columns"}, "view='columns' is not allowed; choose one of rows"),
-     ({"model": "transformer"}, "model"),
+    [({"model": "transformer"}, "model='transformer' is not allowed; choose one of autoencoder"),
      ({"hidden_size": 0}, "hidden_size"),
      ({"hidden_size": 2.5}, "whole number"),
      ({"lr": "fast"}, "lr"),
-     ({"grad_clip": -1.0}, "grad_clip"),
-     ({"layers": 2}, "unknown mnist parameter")],
+     ({"clip_grad_norm": -1.0}, "clip_grad_norm"),
+     ({"grad_clip": 1.0}, "unknown mnist parameter")],
 )
 def test_bad_params_give_clear_errors(params, message):
     with pytest.raises(ValueError, match=message):
         mnist.check_params(params)
 
 
-def test_build_model_picks_the_network_and_the_input_size():
+def test_build_model_picks_the_network():
     assert isinstance(mnist.build_model({"model": "autoencoder"}), LSTMAutoencoder)
-    assert isinstance(mnist.build_model({"model": "classifier", "view": "pixels14"}),
-                      SequenceClassifier)
     shared = mnist.build_model({"model": "shared", "hidden_size": 8})
     assert isinstance(shared, LSTMAutoencoderClassifier) and shared.class_encoder is None
-    assert shared.autoencoder.encoder.input_size == 28
-    # forget_bias 0 leaves PyTorch's small random biases alone
-    lstm = mnist.build_model({"model": "classifier", "forget_bias": 0.0}).lstm
-    assert not torch.allclose(lstm.bias_ih_l0, torch.zeros_like(lstm.bias_ih_l0))
+    assert mnist.build_model({"model": "separate"}).class_encoder is not None
 
 
 def test_baselines_on_fake_data(fake_mnist):
-    data = mnist.load_data("standard", "rows")
-    result = mnist.baselines(data, n_components=4)
-    assert result["logistic regression accuracy"] == 1.0  # the bars are trivial
-    assert 0 < result["PCA MSE"] < result["mean image MSE"]
+    data = digits.load_digits().view(28)
+    errors = mnist.baseline_errors(data)
+    assert errors["logistic regression"].mean() == 0.0  # the bars are trivial
+    assert errors["majority class"].shape == (16,)
+    mse = mnist.baseline_mse(data, n_components=4)
+    assert 0 < mse["PCA"].mean() < mse["mean image"].mean()
 
 
-def test_train_config_learns_the_fake_digits(fake_mnist):
-    data = mnist.load_data("standard", "rows")
-    params = {"model": "separate", "hidden_size": 8, "head_hidden": 8, "lr": 0.02,
-              "batch_size": 8}
-    _, history, metrics = mnist.train_config(params, data, mode="standard", epochs=8,
-                                             progress=False)
-    assert metrics["test_accuracy"] >= 0.9 and metrics["test_mse"] < 0.5
-    assert len(history.val_accuracy) == 8
+def test_train_seeds_learns_the_fake_digits(fake_mnist):
+    data = digits.load_digits().view(28)
+    params = {"model": "separate", "hidden_size": 8, "head_hidden": 8, "lr": 0.03,
+              "batch_size": 12}
+    runs = mnist.train_seeds(params, data, seeds=[0], epochs=4, patience=None, device=CPU)
+    recon, logits = runs.predictions[0]
+    assert (logits.argmax(1) == data.y_test).mean() >= 0.9
+    assert mnist.image_mse(recon, data.x_test).shape == (16,)
+    assert len(runs.histories[0].metrics["val_accuracy"]) == 4
 
 
-def test_view_mismatch_is_refused(fake_mnist):
-    data = mnist.load_data("smoke", "rows")
-    with pytest.raises(ValueError, match="view"):
-        mnist.train_config({"view": "pixels14"}, data, mode="smoke")
+def test_train_seeds_refuses_other_views(fake_mnist):
+    with pytest.raises(ValueError, match=r"data\.steps must be 28, got 49"):
+        mnist.train_seeds({}, digits.load_digits().view(49), seeds=[0], epochs=1, patience=None)
 
 
 def test_run_saves_and_resumes(fake_mnist, tmp_path):
     params = {"model": "shared", "hidden_size": 4, "head_hidden": 0}
     path = tmp_path / "mnist.pt"
-    trained = mnist.run(params, mode="smoke", device=CPU, epochs=1, checkpoint=path,
-                        progress=False)
-    reloaded = mnist.run(params, mode="smoke", device=CPU, checkpoint=path, resume=True)
+    trained = mnist.run(params, device=CPU, epochs=1, checkpoint=path, progress=False)
+    reloaded = mnist.run(params, device=CPU, checkpoint=path, resume=True)
     assert reloaded["test_accuracy"] == trained["test_accuracy"]
     assert reloaded["test_mse"] == pytest.approx(trained["test_mse"], rel=1e-5)
     assert set(trained) == {"val_accuracy", "test_accuracy", "val_mse", "test_mse",
-                            "best_epoch", "seconds"}
+                            "best_epoch", "epochs_run", "seconds"}
 
 
 def test_autoencoder_reports_nan_accuracy(fake_mnist):
-    metrics = mnist.run({"model": "autoencoder", "hidden_size": 4}, mode="smoke", device=CPU,
-                        epochs=1, progress=False)
+    metrics = mnist.run({"model": "autoencoder", "hidden_size": 4}, device=CPU, epochs=1,
+                        progress=False)
     assert math.isnan(metrics["test_accuracy"]) and metrics["test_mse"] > 0
 
 
 def test_resume_without_checkpoint_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="checkpoint"):
-        mnist.run({}, mode="smoke", device=CPU, checkpoint=tmp_path / "x.pt", resume=True)
+        mnist.run({}, device=CPU, checkpoint=tmp_path / "x.pt", resume=True)

@@ -1,0 +1,109 @@
+"""The memory ladder task and the code-space helpers, on tiny fake digits."""
+
+import numpy as np
+import pytest
+import torch
+
+import helpers.data
+from helpers.autoencoders import codes, ladder
+from helpers.autoencoders.digits import patch_view
+from helpers.autoencoders.models import LSTMAutoencoder
+from helpers.data.mnist import MNISTSplits
+from helpers.experiments.runner import run_grid
+
+
+def fake_images(n, seed=0):
+    """Digits 0/1 as a vertical or horizontal bar (as in test_mnist_task)."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, n).astype(np.int64)
+    images = rng.integers(0, 30, (n, 28, 28)).astype(np.uint8)
+    images[labels == 0, :, 12:16] = 255
+    images[labels == 1, 12:16, :] = 255
+    return images, labels
+
+
+@pytest.fixture
+def fake_mnist(monkeypatch):
+    def load(source="test10k", *, seed=0, **kwargs):
+        parts = [fake_images(n, seed=k) for k, n in enumerate((48, 16, 16))]
+        return MNISTSplits(*parts[0], *parts[1], *parts[2], source=f"fake-{source}")
+
+    monkeypatch.setattr(helpers.data, "load_mnist", load)
+    monkeypatch.setattr(ladder, "budget", lambda: ladder.Budget("test10k", 24, None, None,
+                                                                epochs=1, patience=1))
+
+
+def test_params_and_budget_follow_the_contract(monkeypatch):
+    assert ladder.NAME == "ladder" and ladder.PARAMS["steps"].choices == (28, 49, 98, 196, 392,
+                                                                         784)
+    with pytest.raises(ValueError, match="steps=100 is not allowed"):
+        ladder.check_params({"steps": 100})
+    for mode, source in (("smoke", "test10k"), ("standard", "test10k"), ("full", "full")):
+        monkeypatch.setenv("LSTMBOOK_MODE", mode)
+        assert ladder.budget().source == source
+        assert ladder.budget().patience < ladder.budget().epochs
+
+
+def test_train_rung_runs_every_seed_and_rung_row_summarises_them(fake_mnist):
+    images, labels = fake_images(24)
+    x = patch_view(images, 49)
+    runs = ladder.train_rung(x, labels, x, labels, x, seeds=[0, 1, 2], hidden_size=4,
+                             lr=0.03, batch_size=12, epochs=2, patience=1, device="cpu")
+    row = ladder.rung_row(runs, labels, 49)
+    assert row["seeds"] == 3 and row["pixels per step"] == 16
+    assert 0 <= row["worst"] <= row["accuracy"] <= row["best"] <= 1
+    assert len(row["best epochs"].split("/")) == 3
+
+
+def test_clipping_zero_switches_it_off():
+    assert ladder.fit_settings(clip_grad_norm=0.0)["clip_grad_norm"] is None
+    assert ladder.fit_settings(clip_grad_norm=1.0)["clip_grad_norm"] == 1.0
+
+
+def test_run_trains_resumes_and_runs_as_a_grid(fake_mnist, tmp_path):
+    params = {"steps": 49, "hidden_size": 4, "seed": 1}
+    path = tmp_path / "rung.pt"
+    trained = ladder.run(params, device="cpu", checkpoint=path, progress=False)
+    again = ladder.run(params, device="cpu", checkpoint=path, resume=True)
+    assert again["test_accuracy"] == trained["test_accuracy"] and again["seconds"] == 0
+    table = run_grid("ladder", {"steps": [28, 49], "hidden_size": [4]}, device="cpu",
+                     progress=False)
+    assert sorted(table["steps"]) == [28, 49] and "test_accuracy" in table
+
+
+def test_resume_without_checkpoint_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="checkpoint"):
+        ladder.run({}, device="cpu", checkpoint=tmp_path / "none.pt", resume=True)
+
+
+def test_plot_ladder_draws_seeds_and_reference():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    table = pd.DataFrame({"steps": [28, 98], "accuracy": [0.9, 0.5], "sd": [0.01, 0.1]})
+    fig = ladder.plot_ladder(table, {28: np.array([0.89, 0.9, 0.91]), 98: np.array([0.4, 0.6])},
+                             reference=0.85, chance=0.11)
+    assert len(fig.axes[0].lines) >= 2
+    plt.close(fig)
+
+
+# what the code holds
+
+
+def test_code_vectors_hold_h_and_c():
+    torch.manual_seed(0)
+    model = LSTMAutoencoder(28, 5)
+    x = np.random.default_rng(0).random((7, 28, 28), dtype=np.float32)
+    vectors = codes.code_vectors(model, x, batch_size=3, device="cpu")
+    _, (h, c) = model.encode(torch.from_numpy(x))
+    assert vectors.shape == (7, 10)
+    assert np.allclose(vectors, torch.cat([h[-1], c[-1]], 1).detach().numpy(), atol=1e-6)
+    with pytest.raises(TypeError, match="no encoder"):
+        codes.code_vectors(torch.nn.Linear(2, 2), x)
+
+
+def test_nearest_neighbours_skip_the_query_and_sort_by_distance():
+    points = np.array([[0.0], [3.0], [1.0], [10.0]])
+    assert codes.nearest_neighbours(points, [0, 3], k=2).tolist() == [[2, 1], [1, 2]]
+    with pytest.raises(ValueError, match="k=4 needs more than 4 codes"):
+        codes.nearest_neighbours(points, [0], k=4)
