@@ -1,45 +1,65 @@
-"""Walk-forward evaluation and a small time-series grid search for window forecasters.
+"""Walk-forward evaluation of minute forecasters, and its score for a grid search.
 
 A single train/test split of a price series is one draw of luck: the test
 period may be calm or wild. Walk-forward evaluation (scikit-learn's
 ``TimeSeriesSplit``) trains on the past and scores the next block, several
 times, refitting the scaler inside each fold so no fold sees its own future.
-Every score is the forecaster's RMSE divided by persistence's on the same
-minutes: below 1 beats "no change", above 1 loses to it.
+Every fold is scored against persistence on the same minutes, and the
+per-minute squared errors of all folds are kept, so
+:func:`helpers.comparison.compare` can judge the whole walk at once.
 
-A *forecaster* is any function
-``forecaster(train, val, test, scaling) -> predicted closes in dollars`` that
-takes :class:`helpers.bitcoin.Windows`; :func:`ridge_forecaster` and
-:func:`lstm_forecaster` build the two the book uses.
+A *minute forecaster* (:data:`MinuteForecaster`) is any function
+``forecaster(train, val, test, scaling)`` of :class:`~helpers.bitcoin.scaling.MinuteWindows`
+that returns predicted closes in dollars, ``(n,)`` or one row per seed
+``(seeds, n)``, or the :class:`~helpers.bitcoin.lstm.LSTMRuns` of
+:func:`~helpers.bitcoin.lstm.fit_lstm`. :func:`ridge_forecaster` and
+:func:`lstm_forecaster` build the two the book uses; a grid search passes
+:func:`walk_forward_score` to :func:`helpers.trials.grid_search`.
 
 Examples
 --------
->>> from helpers.bitcoin import ORIGINAL_FEATURES
->>> folds = walk_forward(table, ORIGINAL_FEATURES, ridge_forecaster(),
-...                      n_splits=4, lookback=30)  # doctest: +SKIP
->>> folds["ratio"].agg(["mean", "std"])  # doctest: +SKIP
+>>> import numpy as np, pandas as pd
+>>> from helpers.bitcoin.features import ORIGINAL_FEATURES, add_features
+>>> idx = pd.date_range("2025-08-01", periods=400, freq="min", tz="UTC")
+>>> close = 100 + np.cumsum(np.random.default_rng(0).normal(size=400))
+>>> table = add_features(pd.DataFrame({"open": close, "high": close + 1, "low": close - 1,
+...                                    "close": close}, index=idx))
+>>> same = lambda train, val, test, scaling: test.last_close     # persistence itself
+>>> result = walk_forward(table, ORIGINAL_FEATURES, same, n_splits=2, lookback=20)
+>>> result.folds["ratio"].tolist(), result.ratio
+([1.0, 1.0], 1.0)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import Ridge
-from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
+from sklearn.model_selection import TimeSeriesSplit
 
-from helpers.bitcoin.pipeline import Scaling, Windows, fit_scaling, to_close, window_part
-from helpers.metrics import rmse
+from helpers.bitcoin.lstm import LSTMRuns, fit_lstm
+from helpers.bitcoin.scaling import MinuteWindows, Scaling, fit_scaling, to_close, window_part
+from helpers.comparison import Comparison, compare
 
-__all__ = ["grid_search", "lstm_forecaster", "ridge_forecaster", "walk_forward"]
+__all__ = [
+    "MinuteForecaster",
+    "WalkForward",
+    "lstm_forecaster",
+    "ridge_forecaster",
+    "walk_forward",
+    "walk_forward_score",
+]
 
-Forecaster = Callable[[Windows, Windows, Windows, Scaling], np.ndarray]
+MinuteForecaster = Callable[[MinuteWindows, MinuteWindows, MinuteWindows, Scaling],
+                            "np.ndarray | LSTMRuns"]
 
 
-def ridge_forecaster(alpha: float = 1.0) -> Forecaster:
-    """A linear model on the flattened window (``lookback * features`` inputs).
+def ridge_forecaster(alpha: float = 1.0) -> MinuteForecaster:
+    """A linear model on the flattened window (``lookback * n_features`` inputs).
 
     Examples
     --------
@@ -47,7 +67,8 @@ def ridge_forecaster(alpha: float = 1.0) -> Forecaster:
     >>> closes = forecast(w_train, w_val, w_test, scaling)  # doctest: +SKIP
     """
 
-    def forecast(train: Windows, val: Windows, test: Windows, scaling: Scaling) -> np.ndarray:
+    def forecast(train: MinuteWindows, val: MinuteWindows, test: MinuteWindows,
+                 scaling: Scaling) -> np.ndarray:
         model = Ridge(alpha=alpha)
         model.fit(_flat(train.X), np.asarray(train.y).ravel())
         return to_close(model.predict(_flat(test.X)), test, scaling)
@@ -63,45 +84,84 @@ def _flat(X: np.ndarray) -> np.ndarray:
 
 def lstm_forecaster(
     *,
+    seeds: tuple[int, ...] = (0,),
     hidden_size: int = 32,
     num_layers: int = 1,
     dropout: float = 0.0,
-    lr: float = 1e-3,
-    epochs: int = 3,
-    min_epochs: int = 1,
-    patience: int | None = 2,
-    batch_size: int = 64,
-    train_step: int = 1,
-    seed: int = 0,
-) -> Forecaster:
-    """An LSTM (:class:`helpers.models.WindowRegressor`) trained with early stopping.
+    stride: int = 1,
+    **fit_kwargs: Any,
+) -> MinuteForecaster:
+    """A :class:`~helpers.bitcoin.lstm.TutorialLSTM` per seed, via :func:`fit_lstm`.
 
-    The validation windows drive early stopping; the test windows are only
-    predicted. ``train_step > 1`` trains on every ``train_step``-th window to
-    save time.
+    The validation windows drive early stopping (pass ``patience``); the
+    test windows are only predicted. ``fit_kwargs`` (``lr``, ``epochs``,
+    ``patience``, ...) go to :func:`helpers.training.fit`.
     """
-    import torch
 
-    from helpers.models import WindowRegressor
-    from helpers.training import fit, predict
-
-    def forecast(train: Windows, val: Windows, test: Windows, scaling: Scaling) -> np.ndarray:
-        torch.manual_seed(seed)
-        model = WindowRegressor(train.X.shape[-1], hidden_size, num_layers=num_layers,
-                                dropout=dropout)
-        sub = train.subsample(train_step)
-        fit(model, (sub.X, sub.y), val=(val.X, val.y), lr=lr, epochs=epochs,
-            min_epochs=min_epochs, patience=patience, batch_size=batch_size, seed=seed,
-            progress=False)
-        return to_close(predict(model, test.X)[:, 0], test, scaling)
+    def forecast(train: MinuteWindows, val: MinuteWindows, test: MinuteWindows,
+                 scaling: Scaling) -> LSTMRuns:
+        return fit_lstm(train, val, test, scaling, seeds=seeds, hidden_size=hidden_size,
+                        num_layers=num_layers, dropout=dropout, stride=stride,
+                        fit_kwargs=fit_kwargs)
 
     return forecast
+
+
+@dataclass(frozen=True)
+class WalkForward:
+    """The folds of a walk-forward evaluation and the paired errors behind them.
+
+    Attributes
+    ----------
+    folds
+        One row per fold: ``test_start``, ``test_end``, ``train_rows``,
+        ``rmse_model`` (all seeds pooled), ``rmse_persistence``, ``ratio``
+        (model / persistence; below 1 is better), and ``largest_input`` with
+        ``from_feature``: the largest absolute scaled input among the fold's
+        test rows (above 1: outside the range the scaler saw in training).
+    model_errors
+        Squared errors in dollars², ``(seeds, n)``, all folds' test minutes in time order.
+    baseline_errors
+        Persistence's squared errors on the same minutes, ``(n,)``.
+    fold
+        The fold of each of those minutes.
+    histories
+        The training history of every network trained (empty for Ridge).
+    """
+
+    folds: pd.DataFrame
+    model_errors: np.ndarray
+    baseline_errors: np.ndarray
+    fold: np.ndarray
+    histories: tuple[Any, ...] = ()
+
+    @property
+    def ratio(self) -> float:
+        """RMSE ratio to persistence over every fold's minutes together (and all seeds)."""
+        return float(np.sqrt(self.model_errors.mean() / self.baseline_errors.mean()))
+
+    def compare(self, model: str, baseline: str = "persistence") -> Comparison:
+        """:func:`helpers.comparison.compare` on the pooled errors: RMSE ratio, 95% interval."""
+        return compare(self.model_errors, self.baseline_errors, model=model, baseline=baseline,
+                       root=True)
+
+
+def _predicted(output: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...]]:
+    if isinstance(output, LSTMRuns):
+        closes, histories = output.closes, tuple(output.histories)
+    else:
+        closes, histories = np.asarray(output, dtype=float), ()
+    closes = np.atleast_2d(closes)
+    if closes.ndim != 2 or closes.shape[1] != n:
+        raise ValueError(f"the forecaster returned shape {np.shape(output)} for {n} test "
+                         "windows; return one close per window, (n,) or (seeds, n).")
+    return closes, histories
 
 
 def walk_forward(
     table: pd.DataFrame,
     features: list[str],
-    forecaster: Forecaster,
+    forecaster: MinuteForecaster,
     *,
     n_splits: int = 4,
     lookback: int = 120,
@@ -109,7 +169,7 @@ def walk_forward(
     val_fraction: float = 0.1,
     test_size: int | None = None,
     max_train_size: int | None = None,
-) -> pd.DataFrame:
+) -> WalkForward:
     """Score ``forecaster`` on ``n_splits`` consecutive test blocks, past-only training.
 
     Inside each fold the training rows are cut into fit and validation parts
@@ -118,20 +178,19 @@ def walk_forward(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per fold: ``test_start``, ``test_end``, ``train_rows``, ``rmse_model``,
-        ``rmse_persistence`` and ``ratio`` (model / persistence; below 1 is better).
+    WalkForward
 
     Raises
     ------
     ValueError
-        If a fold's parts are too short for ``lookback``.
+        If a fold's parts are too short for ``lookback``, or ``val_fraction``
+        is not between 0 and 1.
     """
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}.")
     splitter = TimeSeriesSplit(n_splits=n_splits, test_size=test_size,
                                max_train_size=max_train_size)
-    rows = []
+    rows, model_errors, baseline_errors, fold_of, histories = [], [], [], [], []
     for fold, (train_idx, test_idx) in enumerate(splitter.split(table), start=1):
         past, future = table.iloc[train_idx], table.iloc[test_idx]
         # at least two windows' worth of rows, so short early folds still validate
@@ -147,58 +206,76 @@ def walk_forward(
         windows = [window_part(p, scaling, target=target, lookback=lookback)
                    for p in (fit_part, val_part, future)]
         test = windows[2]
-        predicted = forecaster(*windows, scaling)
-        model_rmse = rmse(test.next_close, predicted)
-        naive_rmse = rmse(test.next_close, test.last_close)
+        closes, trained = _predicted(forecaster(*windows, scaling), len(test))
+        errors = (closes - test.next_close) ** 2
+        naive = (test.last_close - test.next_close) ** 2
+        largest = np.abs(scaling.transform(future)).max(axis=0)
         rows.append({
             "fold": fold,
             "test_start": test.times[0],
             "test_end": test.times[-1],
             "train_rows": len(fit_part),
-            "rmse_model": model_rmse,
-            "rmse_persistence": naive_rmse,
-            "ratio": model_rmse / naive_rmse,
+            "rmse_model": float(np.sqrt(errors.mean())),
+            "rmse_persistence": float(np.sqrt(naive.mean())),
+            "ratio": float(np.sqrt(errors.mean() / naive.mean())),
+            "largest_input": float(largest.max()),
+            "from_feature": features[int(np.argmax(largest))],
         })
-    return pd.DataFrame(rows).set_index("fold")
+        model_errors.append(errors)
+        baseline_errors.append(naive)
+        fold_of.append(np.full(len(test), fold))
+        histories.extend(trained)
+    seeds = {e.shape[0] for e in model_errors}
+    if len(seeds) != 1:
+        raise ValueError(f"the forecaster returned {sorted(seeds)} seeds in different folds; "
+                         "return the same number of rows in every fold.")
+    return WalkForward(
+        folds=pd.DataFrame(rows).set_index("fold"),
+        model_errors=np.concatenate(model_errors, axis=1),
+        baseline_errors=np.concatenate(baseline_errors),
+        fold=np.concatenate(fold_of),
+        histories=tuple(histories),
+    )
 
 
-def grid_search(
+def walk_forward_score(
     table: pd.DataFrame,
     features: list[str],
-    param_grid: Mapping[str, list[Any]],
-    make_forecaster: Callable[..., Forecaster],
+    make_forecaster: Callable[..., MinuteForecaster],
     *,
-    n_splits: int = 3,
-    target: str = "close",
+    lookback: int = 120,
     **walk_forward_kwargs: Any,
-) -> pd.DataFrame:
-    """Walk-forward score for every combination in ``param_grid`` (``ParameterGrid``).
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """A ``score(params)`` for :func:`helpers.trials.grid_search`: a walk-forward per configuration.
 
-    ``lookback`` in the grid sets the window length; every other key is passed
-    to ``make_forecaster``.
+    ``params["lookback"]`` (when the grid has it) sets the window length;
+    every other parameter goes to ``make_forecaster``.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per configuration with its parameters, ``mean_ratio``,
-        ``std_ratio`` (across folds) and ``seconds``, sorted best first.
+    callable
+        ``score(params)`` returns ``ratio`` (pooled RMSE ratio to persistence,
+        below 1 is better), ``low`` and ``high`` (its 95% interval),
+        ``verdict``, ``worst_fold`` (the largest fold ratio) and ``stopped_early``
+        (share of the networks trained that early stopping ended).
 
     Examples
     --------
-    >>> grid = {"lookback": [15, 30], "alpha": [0.1, 10.0]}
-    >>> grid_search(table, ORIGINAL_FEATURES, grid, ridge_forecaster)  # doctest: +SKIP
+    >>> from helpers.trials import grid_search
+    >>> score = walk_forward_score(table, ORIGINAL_FEATURES, lstm_forecaster,
+    ...                            n_splits=2, target="close_change")  # doctest: +SKIP
+    >>> grid_search(score, {"lookback": [30, 60], "lr": [1e-3]}, sort_by="ratio")  # doctest: +SKIP
     """
-    import time
 
-    if "lookback" not in param_grid:
-        raise ValueError("param_grid needs a 'lookback' entry, e.g. {'lookback': [30, 60]}.")
-    rows = []
-    for params in ParameterGrid(dict(param_grid)):
-        started = time.perf_counter()
-        options = {k: v for k, v in params.items() if k != "lookback"}
-        folds = walk_forward(table, features, make_forecaster(**options), n_splits=n_splits,
-                             lookback=params["lookback"], target=target, **walk_forward_kwargs)
-        rows.append({**params, "mean_ratio": folds["ratio"].mean(),
-                     "std_ratio": folds["ratio"].std(ddof=1) if len(folds) > 1 else 0.0,
-                     "seconds": time.perf_counter() - started})
-    return pd.DataFrame(rows).sort_values("mean_ratio").reset_index(drop=True)
+    def score(params: Mapping[str, Any]) -> dict[str, Any]:
+        options = dict(params)
+        window = options.pop("lookback", lookback)
+        result = walk_forward(table, features, make_forecaster(**options), lookback=window,
+                              **walk_forward_kwargs)
+        comparison = result.compare(model="configuration")
+        early = [h.stopped_early for h in result.histories]
+        return {"ratio": comparison.ratio, "low": comparison.ci[0], "high": comparison.ci[1],
+                "verdict": comparison.verdict, "worst_fold": float(result.folds["ratio"].max()),
+                "stopped_early": float(np.mean(early)) if early else float("nan")}
+
+    return score

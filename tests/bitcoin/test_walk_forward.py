@@ -1,30 +1,51 @@
-"""Walk-forward evaluation and grid search on a small synthetic price series."""
+"""Walk-forward evaluation and its grid-search score, on a small synthetic price series."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.bitcoin import ORIGINAL_FEATURES, add_features
-from helpers.bitcoin.walk_forward import grid_search, lstm_forecaster, ridge_forecaster, walk_forward
+from helpers.bitcoin import (
+    ORIGINAL_FEATURES,
+    add_features,
+    lstm_forecaster,
+    ridge_forecaster,
+    walk_forward,
+    walk_forward_score,
+)
+from helpers.trials import grid_search
+
+FAST = {"epochs": 2, "lr": 1e-2, "batch_size": 32, "patience": 1, "device": "cpu"}
 
 
 @pytest.fixture
-def table():
-    idx = pd.date_range("2025-08-01", periods=600, freq="min", tz="UTC", name="timestamp")
-    close = 100 + np.cumsum(np.random.default_rng(0).normal(size=600))
-    frame = pd.DataFrame({"open": close, "high": close + 0.5, "low": close - 0.5,
-                          "close": close, "volume": 1.0}, index=idx)
-    return add_features(frame)
+def table(make_candles):
+    return add_features(make_candles(600))
 
 
-def test_walk_forward_scores_persistence_as_ratio_one(table):
-    def persistence(train, val, test, scaling):
-        return test.last_close
+def persistence(train, val, test, scaling):
+    return test.last_close
 
-    folds = walk_forward(table, ORIGINAL_FEATURES, persistence, n_splits=3, lookback=20)
-    assert list(folds.index) == [1, 2, 3]
-    np.testing.assert_allclose(folds["ratio"], 1.0)
-    assert (folds["test_start"].diff().dropna() > pd.Timedelta(0)).all()
+
+def test_persistence_scores_a_ratio_of_one_in_every_fold(table):
+    result = walk_forward(table, ORIGINAL_FEATURES, persistence, n_splits=3, lookback=20)
+    assert list(result.folds.index) == [1, 2, 3]
+    np.testing.assert_allclose(result.folds["ratio"], 1.0)
+    assert result.ratio == 1.0 and result.histories == ()
+    assert (result.folds["test_start"].diff().dropna() > pd.Timedelta(0)).all()
+    assert result.model_errors.shape == (1, len(result.baseline_errors))
+    assert np.bincount(result.fold)[1:].tolist() == [150 - 20] * 3
+
+
+def test_the_pooled_errors_line_up_with_the_fold_table(table):
+    def late(train, val, test, scaling):
+        return test.last_close + 1.0  # always one dollar too high
+
+    result = walk_forward(table, ORIGINAL_FEATURES, late, n_splits=2, lookback=20)
+    for fold, row in result.folds.iterrows():
+        errors = result.model_errors[0, result.fold == fold]
+        assert row["rmse_model"] == pytest.approx(np.sqrt(errors.mean()))
+    comparison = result.compare(model="late")
+    assert comparison.metric == "RMSE" and comparison.ratio == pytest.approx(result.ratio)
 
 
 def test_walk_forward_refits_the_scaler_on_each_fold(table):
@@ -38,20 +59,48 @@ def test_walk_forward_refits_the_scaler_on_each_fold(table):
     assert len(set(seen)) > 1
 
 
+def test_inputs_outside_the_training_range_are_reported(table):
+    result = walk_forward(table, ORIGINAL_FEATURES, persistence, n_splits=2, lookback=20)
+    assert (result.folds["largest_input"] >= 1.0).all()
+    assert set(result.folds["from_feature"]) <= set(ORIGINAL_FEATURES)
+
+
 def test_ridge_on_a_random_walk_is_close_to_persistence(table):
-    folds = walk_forward(table, ORIGINAL_FEATURES, ridge_forecaster(1.0), n_splits=2,
-                         lookback=10)
-    assert ((folds["ratio"] > 0.8) & (folds["ratio"] < 1.5)).all()
+    result = walk_forward(table, ORIGINAL_FEATURES, ridge_forecaster(1.0), n_splits=2,
+                          lookback=10, target="close_change")
+    assert ((result.folds["ratio"] > 0.8) & (result.folds["ratio"] < 1.5)).all()
 
 
-def test_grid_search_sorts_configurations(table):
-    grid = {"lookback": [10], "hidden_size": [4], "epochs": [1], "lr": [1e-3, 1e-2]}
-    result = grid_search(table, ORIGINAL_FEATURES, grid, lstm_forecaster, n_splits=2)
-    assert len(result) == 2 and result["mean_ratio"].is_monotonic_increasing
-    with pytest.raises(ValueError, match="lookback"):
-        grid_search(table, ORIGINAL_FEATURES, {"alpha": [1.0]}, ridge_forecaster)
+def test_lstm_folds_keep_every_seed_and_history(table):
+    forecaster = lstm_forecaster(seeds=(0, 1), hidden_size=4, stride=3, **FAST)
+    result = walk_forward(table, ORIGINAL_FEATURES, forecaster, n_splits=2, lookback=10,
+                          target="close_change")
+    assert result.model_errors.shape[0] == 2 and len(result.histories) == 4
 
 
-def test_too_short_folds_are_explained(table):
-    with pytest.raises(ValueError, match="too few for lookback"):
+def test_walk_forward_ValueError_when_the_forecaster_returns_the_wrong_length(table):
+    with pytest.raises(ValueError, match="return one close per window"):
+        walk_forward(table, ORIGINAL_FEATURES, lambda *parts: np.zeros(3), n_splits=2,
+                     lookback=20)
+
+
+def test_walk_forward_ValueError_when_folds_are_too_short(table):
+    with pytest.raises(ValueError, match="too few for lookback=200; use fewer splits"):
         walk_forward(table, ORIGINAL_FEATURES, ridge_forecaster(), n_splits=5, lookback=200)
+
+
+def test_grid_search_runs_the_score_over_the_grid_best_first(table):
+    score = walk_forward_score(table, ORIGINAL_FEATURES, lstm_forecaster, n_splits=2,
+                               target="close_change")
+    grid = {"lookback": [10], "hidden_size": [4], "lr": [1e-3, 1e-2], "epochs": [2],
+            "patience": [1], "device": ["cpu"]}
+    result = grid_search(score, grid, sort_by="ratio")
+    assert len(result) == 2 and result["ratio"].is_monotonic_increasing
+    assert {"low", "high", "verdict", "worst_fold", "stopped_early"} <= set(result.columns)
+    assert (result["low"] <= result["ratio"]).all() and (result["ratio"] <= result["high"]).all()
+
+
+def test_the_score_uses_the_default_lookback_without_one_in_the_grid(table):
+    score = walk_forward_score(table, ORIGINAL_FEATURES, ridge_forecaster, lookback=15,
+                               n_splits=2)
+    assert np.isnan(score({"alpha": 1.0})["stopped_early"])
