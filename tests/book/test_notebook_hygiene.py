@@ -135,8 +135,18 @@ def test_at_least_three_exercises_with_solutions(path):
     assert sorted(exercises) == sorted(solutions), "every exercise needs one solution"
 
 
+def _markdown_outputs(path) -> list[str]:
+    texts = []
+    for cell in code_cells(path):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            texts.append("".join(text) if isinstance(text, list) else text)
+    return texts
+
+
 @by_notebook
 def test_no_dollar_amounts_that_render_as_math(path):
-    text = "\n".join(c.source for c in cells(path) if c.cell_type == "markdown")
+    prose = [c.source for c in cells(path) if c.cell_type == "markdown"]
+    text = "\n".join(prose + _markdown_outputs(path))  # say() output is parsed as MyST
     amounts = re.findall(r"(?<![\\$])\$\d[\d,.]*\b(?![^$\n]*\$)", text)
     assert amounts == [], f"write dollar amounts as US$5, not {amounts[:3]}"
