@@ -254,7 +254,7 @@ class WindowDataset(torch.utils.data.Dataset):
 
     Parameters
     ----------
-    x, y, lookback, horizon, steps
+    x, y, lookback, horizon, steps, stride
         As for :func:`make_windows` (``y`` defaults to ``x``).
 
     Attributes
@@ -283,9 +283,10 @@ class WindowDataset(torch.utils.data.Dataset):
         lookback: int,
         horizon: int = 1,
         steps: int | None = None,
+        stride: int = 1,
     ) -> None:
         self.inputs, self.targets = make_windows(
-            x, y, lookback=lookback, horizon=horizon, steps=steps
+            x, y, lookback=lookback, horizon=horizon, steps=steps, stride=stride
         )
 
     def __len__(self) -> int:

@@ -93,3 +93,11 @@ def test_errors_come_from_make_windows(series):
         WindowDataset(x[:3], y[:3], lookback=4)
     with pytest.raises(IndexError):
         WindowDataset(x, y, lookback=4)[100]
+
+
+def test_stride_thins_the_dataset_like_make_windows():
+    series = np.arange(40.0).reshape(20, 2)
+    dataset = WindowDataset(series, series[:, :1], lookback=3, stride=5)
+    windows, _ = make_windows(series, series[:, :1], lookback=3, stride=5)
+    assert len(dataset) == len(windows) == 4
+    np.testing.assert_array_equal(dataset[1][0].numpy(), windows[1])
