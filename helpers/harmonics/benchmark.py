@@ -1,205 +1,318 @@
-"""A fixed benchmark for forecasting sums of harmonics, and the chapter's plots.
+"""One protocol for every forecaster: fixed test sets, per-signal errors, comparisons.
 
-:func:`run_benchmark` scores every forecaster on the same test signals (one
-fixed seed per setting), for each component set, noise level and horizon, and
-returns a tidy table. Forecasts are scored against the *noise-free*
-continuation: the noise is unpredictable, so that is the part a forecaster
-can get right.
+:func:`harmonic_test_sets` and :func:`family_test_sets` draw the fixed test
+sets (one seed per setting); :func:`run_benchmark` asks every forecaster for
+the next ``steps`` samples of each lookback and keeps the error of every
+signal, so that :meth:`Benchmark.compare` can put a ratio, a 95% interval and
+a verdict (:func:`helpers.comparison.compare`) on any two methods. Forecasts
+are scored against the *noise-free* continuation: the noise cannot be
+predicted, so that is the part a forecaster can get right.
+
+A forecaster is any ``forecast(context, steps)`` with ``context`` of shape
+``(n, lookback)`` returning ``(n, steps)`` (a :data:`SignalForecaster`); a
+trained network contributes one forecaster per training seed.
 
 Examples
 --------
 >>> from helpers.harmonics.spectral import persistence_forecast
->>> table = run_benchmark({"persistence": persistence_forecast}, n_signals=20,
-...                       component_sets={"1": 1}, noise_levels=(0.0,), horizons=(5,))
->>> table.columns.tolist()
-['components', 'noise', 'horizon', 'method', 'MSE', 'nMSE']
+>>> sets = harmonic_test_sets(50, component_sets={"1": 1}, noise_levels=(0.0,))
+>>> bench = run_benchmark({"persistence": persistence_forecast}, sets, steps=(5,))
+>>> row = bench.table().iloc[0]
+>>> row["setting"], int(row["steps"]), row["method"], int(row["seeds"])
+('1 clean', 5, 'persistence', 1)
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import torch
 
+from helpers.comparison import VERDICTS, Comparison, compare
+from helpers.harmonics.families import FAMILIES
 from helpers.harmonics.signals import Range, generate_signals
-from helpers.harmonics.spectral import harmonics_to_signal, rfft_harmonics
+from helpers.validation import check_positive_int
 
-Forecaster = Callable[[np.ndarray, int], "np.ndarray | None"]
+__all__ = [
+    "COMPONENT_SETS",
+    "Benchmark",
+    "SignalForecaster",
+    "count_verdicts",
+    "family_test_sets",
+    "format_number",
+    "harmonic_test_sets",
+    "run_benchmark",
+]
 
+SignalForecaster = Callable[[np.ndarray, int], np.ndarray]
+#: Test sets of stationary sums: label -> number of components.
 COMPONENT_SETS: dict[str, Range] = {"1": 1, "3-7": (3, 7), "20-45": (20, 45)}
+TestSets = dict[str, tuple[np.ndarray, np.ndarray]]
 
 
-def benchmark_signals(
-    n_signals: int, length: int, components: Range, noise: float, *, seed: int = 2024
-) -> tuple[np.ndarray, np.ndarray]:
-    """The fixed test set of one setting: ``(noisy, clean)``, each ``(n_signals, length)``.
-
-    The seed mixes in the setting, so every setting has its own signals and
-    the first ``k`` signals are the same whatever ``n_signals`` is.
-    """
-    low, high = (components, components) if np.isscalar(components) else components
-    rng = np.random.default_rng([seed, int(low), int(high), round(noise * 1000)])
-    return generate_signals(rng, n_signals, length, n_components=components, noise=noise,
-                            return_clean=True)
+def _setting(label: str, noise: float) -> str:
+    return f"{label} {'noisy' if noise else 'clean'}"
 
 
-def run_benchmark(
-    methods: Mapping[str, Forecaster],
+def harmonic_test_sets(
+    n_signals: int,
     *,
-    n_signals: int = 1000,
     lookback: int = 100,
-    horizons: Sequence[int] = (5, 10),
+    steps: int = 10,
     component_sets: Mapping[str, Range] = COMPONENT_SETS,
     noise_levels: Sequence[float] = (0.0, 0.1),
     seed: int = 2024,
-) -> pd.DataFrame:
-    """Score each forecaster on each setting; one row per (setting, horizon, method).
+) -> TestSets:
+    """``{setting: (noisy, clean)}`` for every component set and noise level.
+
+    Each setting draws from its own generator (the seed mixed with the
+    setting), so adding a setting never changes another one's signals.
+    """
+    sets = {}
+    for number, (label, components) in enumerate(component_sets.items()):
+        for noise in noise_levels:
+            rng = np.random.default_rng([seed, number, round(noise * 1000)])
+            sets[_setting(label, noise)] = generate_signals(
+                rng, n_signals, lookback + steps, lookback=lookback, n_components=components,
+                noise=noise, return_clean=True)
+    return sets
+
+
+def family_test_sets(
+    n_signals: int,
+    *,
+    lookback: int = 100,
+    steps: int = 10,
+    families: Sequence[str] = tuple(FAMILIES),
+    noise_levels: Sequence[float] = (0.0, 0.1),
+    seed: int = 2025,
+) -> TestSets:
+    """``{setting: (noisy, clean)}`` for the families of :mod:`helpers.harmonics.families`."""
+    sets = {}
+    for number, name in enumerate(families):
+        for noise in noise_levels:
+            rng = np.random.default_rng([seed, number, round(noise * 1000)])
+            sets[_setting(name, noise)] = FAMILIES[name](
+                rng, n_signals, lookback + steps, lookback=lookback, noise=noise,
+                return_clean=True)
+    return sets
+
+
+def format_number(value: float) -> str:
+    """Three significant digits, two decimals between 1 and 10, scientific only at the extremes.
+
+    Examples
+    --------
+    >>> [format_number(v) for v in (0.01234, 1.0012, 12.5, 3.2e-29, 4e7)]
+    ['0.0123', '1.00', '12.5', '3.2e-29', '4e+07']
+    """
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    size = abs(value)
+    if 1 <= size < 10:
+        return f"{value:.2f}"  # ratios near 1: "1.00", never a bare "1"
+    if 1e-3 <= size < 1e4:
+        return f"{value:.3g}"
+    return f"{value:.2g}"
+
+
+def count_verdicts(comparisons: Sequence[Comparison]) -> dict[str, int]:
+    """How many comparisons reached each verdict, in the order of :data:`VERDICTS`.
+
+    Examples
+    --------
+    >>> count_verdicts([])
+    {'better': 0, 'worse': 0, 'no clear difference': 0}
+    """
+    verdicts = [c.verdict for c in comparisons]
+    return {verdict: verdicts.count(verdict) for verdict in VERDICTS}
+
+
+@dataclass
+class Benchmark:
+    """Per-signal squared errors of every method on every setting, and what follows from them.
+
+    Attributes
+    ----------
+    losses
+        ``(setting, steps, method) -> (seeds, n)``: each signal's mean squared
+        error over the first ``steps`` forecast values, one row per seed.
+    power
+        ``(setting, steps) -> mean square of the true continuation`` (the MSE
+        of always forecasting 0), the unit of ``nMSE``.
+    seconds
+        ``method -> seconds`` spent forecasting (all settings, all seeds).
+    """
+
+    losses: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
+    power: dict[tuple[str, int], float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> list[str]:
+        return list(dict.fromkeys(key[0] for key in self.losses))
+
+    @property
+    def methods(self) -> list[str]:
+        return list(dict.fromkeys(key[2] for key in self.losses))
+
+    def mse(self, setting: str, steps: int, method: str) -> float:
+        """Mean over signals and seeds."""
+        return float(self._get(setting, steps, method).mean())
+
+    def _get(self, setting: str, steps: int, method: str) -> np.ndarray:
+        try:
+            return self.losses[(setting, steps, method)]
+        except KeyError:
+            raise KeyError(
+                f"no result for setting={setting!r}, steps={steps}, method={method!r}; "
+                f"settings: {self.settings}, methods: {self.methods}."
+            ) from None
+
+    def table(self) -> pd.DataFrame:
+        """One row per (setting, steps, method): ``seeds``, ``MSE`` and ``nMSE``."""
+        rows = []
+        for (setting, steps, method), losses in self.losses.items():
+            mse = float(losses.mean())
+            rows.append({"setting": setting, "steps": steps, "method": method,
+                         "seeds": len(losses), "MSE": mse,
+                         "nMSE": mse / self.power[(setting, steps)]})
+        return pd.DataFrame(rows)
+
+    def pivot(self, steps: int, value: str = "nMSE") -> pd.DataFrame:
+        """Methods as rows, settings as columns, numbers formatted as short strings."""
+        table = self.table()
+        table = table[table["steps"] == steps]
+        wide = table.pivot(index="method", columns="setting", values=value)
+        wide = wide.reindex(index=self.methods, columns=self.settings)
+        wide.columns.name, wide.index.name = None, f"{value}, {steps} steps"
+        return wide.map(format_number)
+
+    def compare(self, model: str, baseline: str, setting: str | Sequence[str],
+                steps: int) -> Comparison:
+        """Ratio of mean errors (below 1: ``model`` is better), 95% interval and verdict.
+
+        ``setting`` may be a list: the signals of those settings are pooled.
+        The test signals are independent draws, not a time series, so the
+        bootstrap resamples single signals (``block_length=1``); the seeds of
+        a trained method are resampled too.
+        """
+        settings = [setting] if isinstance(setting, str) else list(setting)
+
+        def pooled(method: str) -> np.ndarray:
+            return np.concatenate([self._get(s, steps, method) for s in settings], axis=1)
+
+        return compare(pooled(model), pooled(baseline), model=model, baseline=baseline,
+                       block_length=1)
+
+    def win_share(self, model: str, baseline: str, setting: str, steps: int) -> float:
+        """Share of the test signals on which ``model`` (its seeds averaged) errs less.
+
+        A mean can be ruled by a few huge errors; this says what happens on a
+        typical signal.
+        """
+        model_losses = self._get(setting, steps, model).mean(axis=0)
+        return float(np.mean(model_losses < self._get(setting, steps, baseline).mean(axis=0)))
+
+    def best(self, setting: str, steps: int, candidates: Sequence[str]) -> str:
+        """The candidate with the lowest MSE on ``setting``."""
+        return min(candidates, key=lambda method: self.mse(setting, steps, method))
+
+    def best_against_best(
+        self,
+        networks: Sequence[str],
+        classical: Sequence[str],
+        steps: int,
+        *,
+        choose_by: Benchmark | None = None,
+    ) -> tuple[pd.DataFrame, list[Comparison]]:
+        """Per setting, the best network against the best classical method.
+
+        Parameters
+        ----------
+        networks, classical
+            The two groups of methods.
+        steps
+            Forecast length scored.
+        choose_by
+            Another benchmark (same methods and settings, other signals) that
+            picks each group's best, so the test signals are not also used to
+            choose the winners. ``None``: pick on this benchmark.
+
+        Returns
+        -------
+        (pandas.DataFrame, list of Comparison)
+            One row per setting (ratio below 1: the network is better), and the
+            comparisons behind the rows.
+        """
+        chooser = choose_by or self
+        rows, comparisons = [], []
+        for setting in self.settings:
+            network = chooser.best(setting, steps, networks)
+            baseline = chooser.best(setting, steps, classical)
+            result = self.compare(network, baseline, setting, steps)
+            comparisons.append(result)
+            rows.append({"setting": setting, "best network": network,
+                         "best classical": baseline, "ratio": format_number(result.ratio),
+                         "95% interval": " to ".join(format_number(v) for v in result.ci),
+                         "network is": result.verdict})
+        return pd.DataFrame(rows).set_index("setting"), comparisons
+
+
+def run_benchmark(
+    methods: Mapping[str, SignalForecaster | Sequence[SignalForecaster]],
+    test_sets: TestSets,
+    *,
+    lookback: int = 100,
+    steps: Sequence[int] = (5, 10),
+) -> Benchmark:
+    """Ask every method for ``max(steps)`` samples past each lookback and score them.
 
     Parameters
     ----------
     methods
-        Name to ``forecast(context, horizon)``, with ``context`` of shape
-        ``(n, lookback)`` and a result of shape ``(n, horizon)``; return
-        ``None`` for a horizon the method does not support (e.g. a seq2seq
-        model trained for another horizon).
-    n_signals
-        Test signals per setting.
+        Name to a forecaster, or to a list of forecasters (one per training
+        seed of a network).
+    test_sets
+        ``{setting: (noisy, clean)}``, signals of at least ``lookback +
+        max(steps)`` samples (:func:`harmonic_test_sets`).
+    lookback
+        Samples given to the forecasters.
+    steps
+        Forecast lengths to score; a shorter one scores the first values of
+        the same forecast.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``components, noise, horizon, method, MSE, nMSE``; ``nMSE``
-        divides the MSE by the mean power of the true continuation (1.0 is
-        what always predicting zero would score).
+    Benchmark
     """
-    rows = []
-    longest = max(horizons)
-    for label, components in component_sets.items():
-        for noise in noise_levels:
-            noisy, clean = benchmark_signals(n_signals, lookback + longest, components, noise,
-                                             seed=seed)
-            context = noisy[:, :lookback]
-            for horizon in horizons:
-                truth = clean[:, lookback : lookback + horizon]
-                power = float(np.mean(truth**2))
-                for name, forecast in methods.items():
-                    predicted = forecast(context, horizon)
-                    if predicted is None:
-                        continue
-                    predicted = np.asarray(predicted).reshape(truth.shape)
-                    mse = float(np.mean((predicted - truth) ** 2))
-                    rows.append({"components": label, "noise": noise, "horizon": horizon,
-                                 "method": name, "MSE": mse, "nMSE": mse / power})
-    return pd.DataFrame(rows)
-
-
-def benchmark_pivot(table: pd.DataFrame, value: str = "MSE") -> pd.DataFrame:
-    """Methods as rows, (horizon, components, noise) as columns, in the methods' order."""
-    order = list(dict.fromkeys(table["method"]))
-    pivot = table.pivot_table(index="method", columns=["horizon", "components", "noise"],
-                              values=value, sort=False)
-    return pivot.reindex(order)
-
-
-FLOOR = 1e-12
-
-
-def plot_benchmark(table: pd.DataFrame, *, horizon: int, value: str = "MSE", ax=None,
-                   legend: bool = True):
-    """Grouped bars: one group per setting, one bar per method, log scale.
-
-    Values below ``1e-12`` (rounding error) are drawn at ``1e-12``. The legend,
-    if any, goes to the right of the axes so it never hides a bar.
-    """
-    ax = ax or plt.subplots(figsize=(11, 4))[1]
-    subset = table[table["horizon"] == horizon]
-    settings = list(dict.fromkeys(zip(subset["components"], subset["noise"], strict=True)))
-    methods = list(dict.fromkeys(subset["method"]))
-    width = 0.8 / len(methods)
-    for i, method in enumerate(methods):
-        rows = subset[subset["method"] == method].set_index(["components", "noise"])
-        values = [rows[value].get(s, np.nan) for s in settings]
-        ax.bar(np.arange(len(settings)) + (i - (len(methods) - 1) / 2) * width,
-               np.maximum(values, FLOOR), width, label=method)
-    ax.set_xticks(np.arange(len(settings)),
-                  [f"{c} comp.\n{'noisy' if n else 'noise-free'}" for c, n in settings])
-    ax.set_yscale("log")
-    ax.set_ylim(FLOOR / 3, None)
-    ax.set(ylabel=f"{value} (log scale, floor {FLOOR:.0e})", xlabel="test set",
-           title=f"Forecast error at horizon {horizon} (lower is better)")
-    if legend:
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return ax
-
-
-def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = None,
-                            title: str = ""):
-    """Four panels: the signal and its DFT reconstruction (inside and past the
-    analysis window), amplitude vs frequency, amplitude vs period, phase vs frequency.
-    """
-    signal = torch.as_tensor(np.asarray(signal, dtype=np.float64))
-    amplitudes, phases = rfft_harmonics(signal[:n_analysis], window=window)
-    rebuilt = harmonics_to_signal(amplitudes, phases, n_analysis, len(signal))
-    frequencies = torch.fft.rfftfreq(n_analysis)
-    fig, axes = plt.subplots(2, 2, figsize=(11, 6))
-    ax = axes[0, 0]
-    ax.axvspan(0, n_analysis - 1, color="0.9", label="analysis window")
-    ax.plot(signal, color="0.2", label="signal")
-    ax.plot(rebuilt, "x-", markersize=3, linewidth=1, label="DFT reconstruction")
-    low, high = float(min(signal.min(), rebuilt.min())), float(max(signal.max(), rebuilt.max()))
-    ax.set_ylim(low - 0.45 * (high - low), high + 0.05 * (high - low))  # room for the legend
-    ax.set(xlabel="t [samples]", ylabel="value", title="Signal and reconstruction")
-    ax.legend(fontsize="small", loc="lower center", ncol=3, handlelength=1.5, columnspacing=1.0)
-    ax = axes[0, 1]
-    ax.plot(frequencies[1:], amplitudes[1:], ".-")
-    ax.set(xscale="log", xlabel="frequency [1/samples]", ylabel="amplitude",
-           title="Amplitude spectrum")
-    ax = axes[1, 0]
-    ax.plot(1 / frequencies[1:], amplitudes[1:], ".-")
-    ax.set(xscale="log", xlabel="period [samples]", ylabel="amplitude",
-           title="Amplitude vs period")
-    ax = axes[1, 1]
-    strong = amplitudes > 0.05 * amplitudes.max()  # phases of tiny bins are just noise
-    ax.plot(frequencies[strong], phases[strong], "o")
-    ax.set(xscale="log", xlabel="frequency [1/samples]", ylabel="phase [rad]",
-           title="Phase of the strong bins")
-    fig.suptitle(title or f"DFT of the first {n_analysis} samples"
-                 + (f" ({window} window)" if window else ""))
-    fig.tight_layout()
-    return fig
-
-
-def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, np.ndarray],
-                   *, titles: Sequence[str] | None = None, suptitle: str = "",
-                   show_from: int | None = None):
-    """One panel per signal: the truth, the lookback shaded, each forecast after it.
-
-    ``forecasts`` maps a name to an array ``(n_signals, horizon)`` placed right
-    after the lookback, or ``(n_signals, length)`` covering the whole signal.
-    The x axis starts at ``show_from`` (default: 60 samples before the end of
-    the lookback, so the forecast is readable). ``lookback=0`` shades nothing
-    (for forecasts that cover the whole signal).
-    """
-    n = len(signals)
-    fig, axes = plt.subplots(n, 1, figsize=(11, 2.4 * n), squeeze=False)
-    for i, ax in enumerate(axes[:, 0]):
-        if lookback > 0:
-            ax.axvspan(0, lookback - 1, color="0.92")
-        ax.plot(signals[i], color="0.2", label="signal")
-        for name, values in forecasts.items():
-            values = np.asarray(values)[i]
-            start = 0 if len(values) == signals.shape[1] else lookback
-            ax.plot(np.arange(start, start + len(values)), values, ".-", markersize=4,
-                    linewidth=1.2, label=name)
-        ax.set(ylabel="value", title=titles[i] if titles else "")
-        first = max(0, lookback - 60) if show_from is None else show_from
-        ax.set_xlim(first, signals.shape[1] - 1)
-    axes[-1, 0].set_xlabel("t [samples]" + (" (shaded: lookback)" if lookback > 0 else ""))
-    axes[0, 0].legend(fontsize="small", ncol=len(forecasts) + 1, loc="upper left")
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    return fig
+    lookback = check_positive_int(lookback, "lookback")
+    steps = sorted(check_positive_int(s, "steps") for s in steps)
+    longest = steps[-1]
+    bench = Benchmark()
+    for setting, (noisy, clean) in test_sets.items():
+        if noisy.shape[1] < lookback + longest:
+            raise ValueError(f"test set {setting!r} has {noisy.shape[1]} samples per signal; "
+                             f"lookback + steps needs {lookback + longest}.")
+        context, truth = noisy[:, :lookback], clean[:, lookback : lookback + longest]
+        for s in steps:
+            bench.power[(setting, s)] = float(np.mean(truth[:, :s] ** 2))
+        for name, forecasters in methods.items():
+            forecasters = [forecasters] if callable(forecasters) else list(forecasters)
+            started = time.perf_counter()
+            errors = []
+            for forecast in forecasters:
+                predicted = np.asarray(forecast(context, longest), dtype=float)
+                if predicted.shape != truth.shape:
+                    raise ValueError(f"method {name!r} returned shape {predicted.shape} for "
+                                     f"{setting!r}; expected (n, steps) = {truth.shape}.")
+                errors.append((predicted - truth) ** 2)
+            bench.seconds[name] = bench.seconds.get(name, 0.0) + time.perf_counter() - started
+            errors = np.stack(errors)  # (seeds, n, longest)
+            for s in steps:
+                bench.losses[(setting, s, name)] = errors[..., :s].mean(axis=-1)
+    return bench

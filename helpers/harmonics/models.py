@@ -1,32 +1,47 @@
-"""The recurrent models of chapter 4, and the data layouts they train on.
+"""The sequence-to-sequence networks of chapter 4, and the data layouts they train on.
 
-* :class:`NextStepLSTM`: 1 input -> LSTM(100) -> Linear, predicts ``x[t+1]``
-  at every ``t``; implements the stateful protocol of
-  :mod:`helpers.forecast` so it can be rolled out in ``O(steps)``.
+The next-step LSTM of the chapter is the core
+:class:`helpers.models.SequenceRegressor` (one input, 100 hidden units); this
+module adds what it does not cover:
+
 * :class:`Seq2SeqGRU`: a GRU encoder whose final state is concatenated with
-  the lookback's rFFT amplitudes and phases; a GRU decoder cell rolls out the
-  horizon, an MLP head reads each value out. With or without teacher forcing.
+  the lookback's spectrum; a GRU decoder cell rolls out ``steps`` values, an
+  MLP head reads each one out. Trained with or without teacher forcing.
 * :class:`MLPSeq2Seq`: the bigger model of the original study's last
-  experiment (MLP embedding of lookback + FFT, free-running GRU decoder),
-  trained by :func:`train_curriculum` on ever more components.
+  experiment (an MLP embeds lookback and spectrum; a free-running GRU decoder).
 
 Examples
 --------
->>> model = NextStepLSTM()
->>> int(parameter_table(model)["parameters"].sum())
+>>> from helpers.models import SequenceRegressor
+>>> int(parameter_table(SequenceRegressor(1, 100))["parameters"].sum())
 41301
->>> Seq2SeqGRU(lookback=100, horizon=5).n_parameters
+>>> n_parameters(Seq2SeqGRU(lookback=100, steps=5))
 45415
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import torch
 from torch import Tensor, nn
+
+from helpers.forecast import autoregressive_forecast
+from helpers.models import check_sequence_batch, remember_args
+from helpers.training import predict
+
+__all__ = [
+    "MLPSeq2Seq",
+    "Seq2SeqGRU",
+    "n_parameters",
+    "network_forecaster",
+    "next_step_data",
+    "parameter_table",
+    "seq2seq_data",
+    "spectrum_features",
+]
 
 
 def parameter_table(model: nn.Module) -> pd.DataFrame:
@@ -39,118 +54,103 @@ def parameter_table(model: nn.Module) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _check_sequence(x: Tensor, name: str = "x") -> None:
-    if x.ndim != 3 or x.shape[-1] != 1:
-        raise ValueError(
-            f"{name} must have shape (batch, time, 1), got {tuple(x.shape)}; "
-            "add the feature axis with x[..., None]."
-        )
-
-
-# --------------------------------------------------------------------- next-step LSTM
-
-
-class NextStepLSTM(nn.Module):
-    """Predict the next sample at every position of a univariate sequence.
-
-    ``forward(x)`` maps ``(batch, time, 1)`` to ``(batch, time, 1)``; output
-    ``t`` is the prediction of ``x[t+1]``.
-
-    Stateful protocol (used by :func:`helpers.forecast.autoregressive_forecast`):
-    ``forward_with_state(x, state)`` also returns ``state = (h, c)``, each of
-    shape ``(batch, hidden_size)``; ``step_function()`` returns a fast
-    one-sample step on that state.
-    """
-
-    def __init__(self, hidden_size: int = 100) -> None:
-        super().__init__()
-        self.hidden_size = hidden_size
-        self.lstm = nn.LSTM(1, hidden_size, batch_first=True)
-        self.linear = nn.Linear(hidden_size, 1)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.forward_with_state(x)[0]
-
-    def forward_with_state(
-        self, x: Tensor, state: tuple[Tensor, Tensor] | None = None
-    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """Run over ``x`` from ``state`` (zeros if ``None``); return predictions and final state."""
-        _check_sequence(x)
-        if state is not None:
-            state = (state[0].unsqueeze(0), state[1].unsqueeze(0))  # nn.LSTM wants a layer axis
-        hidden, (h, c) = self.lstm(x, state)
-        return self.linear(hidden), (h[0], c[0])
-
-    def step_function(self):
-        """A ``step(value, state) -> (prediction, state)`` for inference, on frozen weights.
-
-        The weights are fetched once and the fused ``torch.lstm_cell`` kernel is
-        called directly: a Python-level ``nn.Module`` call per step costs more
-        than the arithmetic of a 100-unit cell. Use under ``torch.inference_mode()``.
-        """
-        lstm = self.lstm
-        w_ih, w_hh = lstm.weight_ih_l0.detach(), lstm.weight_hh_l0.detach()
-        b_ih, b_hh = lstm.bias_ih_l0.detach(), lstm.bias_hh_l0.detach()
-        w_out = self.linear.weight.detach().t().contiguous()  # (hidden, 1)
-        b_out = self.linear.bias.detach()
-        cell, addmm = torch.lstm_cell, torch.addmm
-
-        def step(value: Tensor, state: tuple[Tensor, Tensor]) -> tuple[Tensor, tuple]:
-            h, c = cell(value, state, w_ih, w_hh, b_ih, b_hh)
-            return addmm(b_out, h, w_out), (h, c)
-
-        return step
+def n_parameters(model: nn.Module) -> int:
+    """Number of trainable numbers in ``model``."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def next_step_data(signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs ``x[0..T-2]`` and targets ``x[1..T-1]``, both ``(n, T-1, 1)`` float32."""
+    """Inputs ``x[0..T-2]`` and targets ``x[1..T-1]``, both ``(n, T-1, 1)`` float32.
+
+    Examples
+    --------
+    >>> x, y = next_step_data(np.arange(6.0).reshape(2, 3))
+    >>> x[0, :, 0].tolist(), y[0, :, 0].tolist()
+    ([0.0, 1.0], [1.0, 2.0])
+    """
     signals = np.asarray(signals, dtype=np.float32)
     if signals.ndim != 2 or signals.shape[1] < 2:
         raise ValueError(f"signals must have shape (n, time >= 2), got {signals.shape}.")
     return signals[:, :-1, None], signals[:, 1:, None]
 
 
-# --------------------------------------------------------------------- seq2seq GRU
+def seq2seq_data(
+    signals: np.ndarray, lookback: int, steps: int, *, teacher_forcing: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split signals of length ``>= lookback + steps`` into model inputs and targets.
+
+    Inputs hold the lookback, followed by the future when ``teacher_forcing``
+    (the model reads it only in training mode); targets are the next
+    ``steps`` samples. Shapes ``(n, time, 1)``, float32.
+
+    Examples
+    --------
+    >>> x, y = seq2seq_data(np.zeros((4, 30)), 20, 5, teacher_forcing=True)
+    >>> x.shape, y.shape
+    ((4, 25, 1), (4, 5, 1))
+    """
+    signals = np.asarray(signals, dtype=np.float32)
+    if signals.ndim != 2 or signals.shape[1] < lookback + steps:
+        raise ValueError(
+            f"signals must have shape (n, time >= lookback + steps = {lookback + steps}), "
+            f"got {signals.shape}."
+        )
+    end = lookback + steps
+    inputs = signals[:, :end] if teacher_forcing else signals[:, :lookback]
+    return inputs[..., None], signals[:, lookback:end, None]
 
 
 def spectrum_features(lookback: Tensor) -> Tensor:
-    """rFFT amplitudes and phases of ``(batch, time, 1)`` windows, ``(batch, 2 * bins)``.
+    """Real and imaginary parts of the rFFT of ``(batch, time, 1)`` windows, ``(batch, 2 * bins)``.
 
-    ``norm="forward"`` divides by the window length so amplitudes stay of the
-    order of the signal whatever the lookback.
+    Not amplitude and phase: a phase jumps from ``pi`` to ``-pi`` when a bin's
+    value crosses the negative real axis, so two nearly identical windows can
+    get phases ``2 pi`` apart; real and imaginary parts change smoothly with
+    the signal. ``norm="forward"`` divides by the window length, so the values
+    stay of the order of the signal's amplitudes. (The imaginary parts of the
+    DC bin, and of the Nyquist bin of an even window, are always 0.)
+
+    Examples
+    --------
+    >>> features = spectrum_features(torch.ones(2, 8, 1))  # a constant: DC only
+    >>> features.shape, float(features[0, 0]), float(features[0, 1:].abs().max())
+    (torch.Size([2, 10]), 1.0, 0.0)
     """
     spectrum = torch.fft.rfft(lookback[..., 0], norm="forward")
-    return torch.cat([spectrum.abs(), spectrum.angle()], dim=-1)
+    return torch.cat([spectrum.real, spectrum.imag], dim=-1)
 
 
 class Seq2SeqGRU(nn.Module):
-    """GRU encoder + rFFT features -> GRU decoder cell -> MLP head.
+    """GRU encoder + spectrum -> GRU decoder cell -> MLP head: ``steps`` values at once.
 
     Parameters
     ----------
-    lookback, horizon
+    lookback, steps
         Lengths of the input window and of the forecast.
     encoder_hidden
         Size of the encoder GRU (10 in the original study); the decoder's state
         is that plus ``2 * (lookback // 2 + 1)`` spectral features.
     teacher_forcing
-        When training on inputs of length ``lookback + horizon`` the decoder is
-        fed the *true* previous sample at each step; otherwise (and always in
-        eval mode, or with inputs of length ``lookback``) it is fed its own
-        previous prediction.
+        In training mode, on inputs of length ``lookback + steps``, feed the
+        decoder the *true* previous sample at each step. Otherwise (free
+        running, and always in eval mode or on lookback-only inputs) it is fed
+        its own previous prediction, *detached*: no gradient flows back through
+        the fed-back value, only through the decoder's state.
 
-    ``forward(x)``: ``x`` of shape ``(batch, lookback, 1)`` or
-    ``(batch, lookback + horizon, 1)`` -> ``(batch, horizon, 1)``.
+    Examples
+    --------
+    >>> model = Seq2SeqGRU(lookback=20, steps=3)
+    >>> model(torch.zeros(4, 20, 1)).shape
+    torch.Size([4, 3, 1])
     """
 
-    def __init__(
-        self, lookback: int = 100, horizon: int = 5, *, encoder_hidden: int = 10,
-        teacher_forcing: bool = True,
-    ) -> None:
+    @remember_args
+    def __init__(self, lookback: int = 100, steps: int = 10, *, encoder_hidden: int = 10,
+                 teacher_forcing: bool = False) -> None:
         super().__init__()
-        if lookback < 2 or horizon < 1:
-            raise ValueError(f"need lookback >= 2 and horizon >= 1, got {lookback}, {horizon}.")
-        self.lookback, self.horizon, self.teacher_forcing = lookback, horizon, teacher_forcing
+        if lookback < 2 or steps < 1:
+            raise ValueError(f"need lookback >= 2 and steps >= 1, got {lookback}, {steps}.")
+        self.lookback, self.steps, self.teacher_forcing = lookback, steps, teacher_forcing
         self.state_size = encoder_hidden + 2 * (lookback // 2 + 1)
         self.encoder = nn.GRU(1, encoder_hidden, batch_first=True)
         self.decoder = nn.GRUCell(1, self.state_size)
@@ -159,74 +159,51 @@ class Seq2SeqGRU(nn.Module):
             nn.Linear(self.state_size // 2, 1),
         )
 
-    @property
-    def n_parameters(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
     def encode(self, lookback: Tensor) -> Tensor:
-        """Initial decoder state: encoder's last hidden state + spectrum features."""
+        """Initial decoder state: the encoder's last hidden state and the spectrum features."""
         _, h = self.encoder(lookback)
         return torch.cat([h[0], spectrum_features(lookback)], dim=-1)
 
-    def _split(self, x: Tensor) -> tuple[Tensor, Tensor | None]:
-        _check_sequence(x)
-        if x.shape[1] not in (self.lookback, self.lookback + self.horizon):
+    def forward(self, x: Tensor) -> Tensor:
+        """``(batch, lookback[+steps], 1)`` -> ``(batch, steps, 1)``."""
+        x = check_sequence_batch(x, 1, type(self).__name__)
+        if x.shape[1] not in (self.lookback, self.lookback + self.steps):
             raise ValueError(
                 f"{type(self).__name__} expects {self.lookback} (lookback) or "
-                f"{self.lookback + self.horizon} (lookback + horizon) samples, got {x.shape[1]}."
+                f"{self.lookback + self.steps} (lookback + steps) samples, got {x.shape[1]}."
             )
-        teacher = self.training and self.teacher_forcing and x.shape[1] > self.lookback
-        return x[:, : self.lookback], x[:, self.lookback :] if teacher else None
-
-    def forward(self, x: Tensor) -> Tensor:
-        lookback, truth = self._split(x)
+        lookback = x[:, : self.lookback]
+        forced = self.training and self.teacher_forcing and x.shape[1] > self.lookback
         state = self.encode(lookback)
         value = lookback[:, -1]  # the decoder starts from the last observed sample
         outputs = []
-        for step in range(self.horizon):
-            if truth is not None and step > 0:
-                value = truth[:, step - 1]  # teacher forcing: the true previous sample
+        for step in range(self.steps):
+            if forced and step > 0:
+                value = x[:, self.lookback + step - 1]  # teacher forcing: the true sample
             state = self.decoder(value, state)
             prediction = self.head(state)
             outputs.append(prediction)
-            value = prediction.detach()  # free running: feed back our own guess
+            value = prediction.detach()  # free running: our own guess, without its gradient
         return torch.stack(outputs, dim=1)
 
 
-def seq2seq_data(
-    signals: np.ndarray, lookback: int, horizon: int, *, teacher_forcing: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Split signals of length ``>= lookback + horizon`` into model inputs and targets.
-
-    Inputs hold the lookback, followed by the future when ``teacher_forcing``
-    (the model only reads it in training mode); targets are the next
-    ``horizon`` samples. Shapes ``(n, time, 1)``, float32.
-    """
-    signals = np.asarray(signals, dtype=np.float32)
-    if signals.ndim != 2 or signals.shape[1] < lookback + horizon:
-        raise ValueError(
-            f"signals must have shape (n, time >= lookback + horizon = {lookback + horizon}), "
-            f"got {signals.shape}."
-        )
-    end = lookback + horizon
-    inputs = signals[:, :end] if teacher_forcing else signals[:, :lookback]
-    return inputs[..., None], signals[:, lookback:end, None]
-
-
-# --------------------------------------------------------------------- bigger model
-
-
 class MLPSeq2Seq(nn.Module):
-    """Bigger, faster-to-train variant: MLP embedding of lookback + FFT, GRU decoder.
+    """The original study's bigger model: MLP embedding of lookback + spectrum, GRU decoder.
 
     No recurrent encoder (one matrix product instead of ``lookback`` steps) and
-    no teacher forcing: the decoder always runs on its own predictions, as it
-    will at test time. ``forward``: ``(batch, lookback, 1)`` -> ``(batch, horizon, 1)``.
+    no teacher forcing: the decoder always runs on its own (detached)
+    predictions, as it will at test time.
+
+    Examples
+    --------
+    >>> MLPSeq2Seq(lookback=16, steps=3, width=8)(torch.zeros(2, 16, 1)).shape
+    torch.Size([2, 3, 1])
     """
 
-    def __init__(self, lookback: int = 100, horizon: int = 10, *, width: int = 256) -> None:
+    @remember_args
+    def __init__(self, lookback: int = 100, steps: int = 10, *, width: int = 256) -> None:
         super().__init__()
-        self.lookback, self.horizon = lookback, horizon
+        self.lookback, self.steps = lookback, steps
         features = lookback + 2 * (lookback // 2 + 1)
         self.embed = nn.Sequential(
             nn.Linear(features, width), nn.LeakyReLU(), nn.Linear(width, width), nn.Tanh()
@@ -236,64 +213,43 @@ class MLPSeq2Seq(nn.Module):
                                   nn.Linear(width // 2, 1))
 
     def forward(self, x: Tensor) -> Tensor:
-        _check_sequence(x)
-        if x.shape[1] != self.lookback:
-            raise ValueError(f"expected {self.lookback} lookback samples, got {x.shape[1]}.")
+        """``(batch, lookback, 1)`` -> ``(batch, steps, 1)``."""
+        x = check_sequence_batch(x, 1, type(self).__name__, self.lookback)
         state = self.embed(torch.cat([x[..., 0], spectrum_features(x)], dim=-1))
         value, outputs = x[:, -1], []
-        for _ in range(self.horizon):
+        for _ in range(self.steps):
             state = self.decoder(value, state)
-            value = self.head(state)
-            outputs.append(value)
+            prediction = self.head(state)
+            outputs.append(prediction)
+            value = prediction.detach()
         return torch.stack(outputs, dim=1)
 
 
-def curriculum_stages(max_components: int = 45, n_stages: int = 5) -> list[tuple[int, int]]:
-    """Component ranges that grow stage by stage, e.g. (1, 9), (1, 18), ..., (1, 45).
+def network_forecaster(model: nn.Module) -> Callable[[np.ndarray, int], np.ndarray]:
+    """``forecast(context, steps)`` for the benchmark, from a trained network.
+
+    A next-step model (one with ``forward_with_state``, like
+    :class:`helpers.models.SequenceRegressor`) is rolled out by
+    :func:`helpers.forecast.autoregressive_forecast`; a sequence-to-sequence
+    model gives its ``steps`` values in one pass (``steps`` may not exceed
+    what it was built for).
 
     Examples
     --------
-    >>> curriculum_stages(45, 5)
-    [(1, 9), (1, 18), (1, 27), (1, 36), (1, 45)]
+    >>> forecast = network_forecaster(Seq2SeqGRU(lookback=20, steps=4).eval())
+    >>> forecast(np.zeros((3, 20)), 2).shape
+    (3, 2)
     """
-    if max_components < 1 or n_stages < 1:
-        raise ValueError("max_components and n_stages must be at least 1.")
-    tops = np.linspace(max_components / n_stages, max_components, n_stages)
-    return [(1, max(1, round(top))) for top in tops]
+    if callable(getattr(model, "forward_with_state", None)):
+        def rollout(context: np.ndarray, steps: int) -> np.ndarray:
+            return autoregressive_forecast(model, np.asarray(context), steps)
 
+        return rollout
 
-def train_curriculum(
-    model: nn.Module,
-    stages: Sequence[tuple[int, int]],
-    rng: np.random.Generator,
-    *,
-    n_train: int,
-    n_val: int,
-    noise: Sequence[float] = (0.0, 0.1),
-    **fit_kwargs,
-) -> list:
-    """Train ``model`` stage by stage on fresh signals with more and more components.
+    def one_pass(context: np.ndarray, steps: int) -> np.ndarray:
+        if steps > model.steps:
+            raise ValueError(f"{type(model).__name__} was built for {model.steps} steps; "
+                             f"it cannot forecast {steps}.")
+        return predict(model, np.asarray(context, dtype=np.float32)[..., None])[:, :steps, 0]
 
-    Each stage draws ``n_train`` training and ``n_val`` validation signals
-    whose component count lies in the stage's range, then calls
-    :func:`helpers.training.fit` (extra keyword arguments go to it).
-
-    Returns
-    -------
-    list of History
-        One per stage.
-    """
-    from helpers.harmonics.signals import generate_signals
-    from helpers.training import fit
-
-    length = model.lookback + model.horizon
-    histories = []
-    for number, components in enumerate(stages, start=1):
-        train = generate_signals(rng, n_train, length, n_components=components, noise=noise)
-        val = generate_signals(rng, n_val, length, n_components=components, noise=noise)
-        data = seq2seq_data(train, model.lookback, model.horizon, teacher_forcing=False)
-        val_data = seq2seq_data(val, model.lookback, model.horizon, teacher_forcing=False)
-        histories.append(fit(model, data, val=val_data,
-                             desc=f"stage {number}: {components[0]}-{components[1]} components",
-                             **fit_kwargs))
-    return histories
+    return one_pass

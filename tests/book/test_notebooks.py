@@ -44,7 +44,8 @@ def test_every_toc_entry_exists():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_recorded_results_come_from_a_standard_run(path):
-    if "record(" not in "".join(c.source for c in nbformat.read(path, as_version=4).cells):
+    if not re.search(r"record(_comparison)?\(", "".join(
+            c.source for c in nbformat.read(path, as_version=4).cells)):
         pytest.skip(f"{path.name} records no results")
     results = ROOT / "book" / "results" / f"{path.stem}.json"
     assert results.exists(), f"{path.name} records results but {results.name} is missing"

@@ -1,85 +1,104 @@
-"""The harmonic signal generator: reproducible, normalised, checked."""
+"""The signal generators: reproducible, scaled from the lookback only, checked."""
+
+import re
 
 import numpy as np
 import pytest
 
-from helpers.harmonics.signals import draw_harmonics, generate_signal, generate_signals, harmonics_to_samples
+from helpers.harmonics.families import chirp_signals, family_signals, switching_signals
+from helpers.harmonics.signals import generate_signal, generate_signals
+from helpers.harmonics.subspace import hankel_singular_values
+
+GENERATORS = [generate_signals, chirp_signals, switching_signals, family_signals]
 
 
-def test_same_seed_same_signal_and_no_global_state():
+@pytest.mark.parametrize("generate", GENERATORS)
+def test_same_seed_same_signals_and_no_global_state(generate):
     np.random.seed(1)  # noqa: NPY002 (the point: global state must not matter)
-    a = generate_signal(np.random.default_rng(7), 150, noise=0.1)
+    a = generate(np.random.default_rng(7), 5, 120, lookback=100, noise=0.1)
     np.random.seed(2)  # noqa: NPY002
-    b = generate_signal(np.random.default_rng(7), 150, noise=0.1)
+    b = generate(np.random.default_rng(7), 5, 120, lookback=100, noise=0.1)
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, generate_signal(np.random.default_rng(8), 150, noise=0.1))
+    assert not np.array_equal(a, generate(np.random.default_rng(8), 5, 120, lookback=100))
 
 
+@pytest.mark.parametrize("generate", GENERATORS)
 @pytest.mark.parametrize("noise", [0.0, 0.1])
-def test_peak_is_one(noise):
-    x = generate_signal(np.random.default_rng(0), 200, noise=noise)
-    assert np.abs(x).max() == pytest.approx(1.0)
+def test_the_lookback_peaks_at_one(generate, noise):
+    noisy, clean = generate(np.random.default_rng(0), 50, 130, lookback=100, noise=noise,
+                            return_clean=True)
+    np.testing.assert_allclose(np.abs(noisy[:, :100]).max(axis=1), 1.0)
+    if noise == 0:
+        np.testing.assert_array_equal(noisy, clean)
 
 
-def test_recipe_ranges_are_inclusive_and_amplitudes_sum_to_one():
-    rng = np.random.default_rng(0)
-    counts, periods = set(), set()
-    for _ in range(300):
-        h = draw_harmonics(rng, n_components=(3, 7), period_range=(2, 5))
-        counts.add(len(h.periods))
-        periods.update(h.periods.tolist())
-        assert h.amplitudes.sum() == pytest.approx(1.0)
-        assert np.all((h.phases >= 0) & (h.phases < 2 * np.pi))
-    assert counts == {3, 4, 5, 6, 7}
-    assert periods == {2, 3, 4, 5}
+@pytest.mark.parametrize("generate", GENERATORS)
+def test_the_scale_does_not_look_at_the_future(generate):
+    """Signals with a future that exceeds the lookback's peak must exist (no leak)."""
+    x = generate(np.random.default_rng(0), 400, 150, lookback=100)
+    future_peak = np.abs(x[:, 100:]).max(axis=1)
+    assert (future_peak > 1.0 + 1e-9).mean() > 0.05
+
+
+def test_future_does_not_change_the_lookback():
+    short = generate_signals(np.random.default_rng(3), 10, 110, lookback=100, n_components=1)
+    long = generate_signals(np.random.default_rng(3), 10, 300, lookback=100, n_components=1)
+    np.testing.assert_allclose(short, long[:, :110], atol=1e-12)
+
+
+def test_mixed_sets_mix_their_component_counts():
+    x = generate_signals(np.random.default_rng(0), 200, 100, lookback=100,
+                         n_components=[1, (20, 45)], period_range=(3, 100))
+    # a sinusoid gives a Hankel matrix of rank 2; twenty or more give a much higher rank
+    rank = (hankel_singular_values(x) > 1e-8).sum(axis=1)
+    assert 0.3 < (rank == 2).mean() < 0.7
+    assert (rank == 2).mean() + (rank >= 10).mean() == 1.0
 
 
 def test_single_component_is_a_pure_sinusoid_of_that_period():
-    x = generate_signal(np.random.default_rng(3), 100, n_components=1, period_range=20)
+    x = generate_signal(np.random.default_rng(3), 100, lookback=100, n_components=1,
+                        period_range=20)
     np.testing.assert_allclose(x[:80], x[20:], atol=1e-12)
+    noisy, clean = generate_signal(np.random.default_rng(3), 100, lookback=100, noise=0.1,
+                                   return_clean=True)
+    assert noisy.shape == clean.shape == (100,)
 
 
-def test_harmonics_to_samples_matches_the_formula():
-    h = draw_harmonics(np.random.default_rng(4), n_components=2)
-    t = np.arange(30)
-    recipe = zip(h.amplitudes, h.periods, h.phases, strict=True)
-    expected = sum(a * np.sin(2 * np.pi * t / p + f) for a, p, f in recipe)
-    np.testing.assert_allclose(harmonics_to_samples(h, 30), expected)
+def test_chirps_change_frequency():
+    x = chirp_signals(np.random.default_rng(0), 1, 400, lookback=400, n_components=1,
+                      period_range=(5, 40))[0]
+    crossings = np.flatnonzero(np.diff(np.sign(x)) != 0)
+    gaps = np.diff(crossings)
+    assert abs(gaps[:5].mean() - gaps[-5:].mean()) > 2  # the half-period moved
 
 
-def test_clean_version_shares_the_scale_of_the_noisy_one():
-    noisy, clean = generate_signal(
-        np.random.default_rng(5), 300, noise=0.1, return_clean=True
-    )
-    residual = noisy - clean
-    assert 0.05 < residual.std() < 0.12  # sigma 0.1 after a re-normalisation near 1
-    assert np.abs(noisy).max() == pytest.approx(1.0)
+def test_switches_happen_inside_the_lookback():
+    noisy = switching_signals(np.random.default_rng(0), 50, 110, lookback=100, after=(20, 20),
+                              n_components=1, period_range=(10, 10))
+    # before the switch one sinusoid of period 10, after it another: both repeat every 10
+    np.testing.assert_allclose(noisy[:, 10:70], noisy[:, :60], atol=1e-9)
+    np.testing.assert_allclose(noisy[:, 90:110], noisy[:, 80:100], atol=1e-9)
 
 
-def test_generate_signals_shapes_and_mixtures():
-    rng = np.random.default_rng(0)
-    noisy, clean = generate_signals(
-        rng, 40, 64, n_components=[1, (3, 7)], noise=[0.0, 0.1], return_clean=True
-    )
-    assert noisy.shape == clean.shape == (40, 64)
-    noiseless_rows = np.all(noisy == clean, axis=1)
-    assert 0 < noiseless_rows.sum() < 40  # both noise levels drawn
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_components": (7, 3)}, "n_components=(7, 3) is not a valid inclusive range"),
+    ({"period_range": 1}, "period_range=1 is not a valid inclusive range"),
+    ({"noise": -0.1}, "noise is a standard deviation"),
+    ({"lookback": 200}, "lookback=200 is longer than the signal (n_samples=110)"),
+])
+def test_bad_arguments_are_named(kwargs, message):
+    options = {"lookback": 100, **kwargs}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        generate_signals(np.random.default_rng(0), 3, 110, **options)
 
 
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"n_components": (5, 3)}, "n_components"),
-        ({"n_components": 0}, "n_components"),
-        ({"period_range": 1}, "period_range"),
-        ({"noise": -0.1}, "noise"),
-    ],
-)
-def test_bad_input_is_named(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        generate_signal(np.random.default_rng(0), 50, **kwargs)
+def test_rng_must_be_a_generator():
+    with pytest.raises(TypeError, match=re.escape("pass np.random.default_rng(seed)")):
+        generate_signals(0, 3, 110, lookback=100)
 
 
-def test_global_numpy_module_is_refused_as_rng():
-    with pytest.raises(TypeError, match="Generator"):
-        generate_signal(np.random, 50)
+def test_unknown_family_is_named():
+    with pytest.raises(ValueError, match="families must name some of"):
+        family_signals(np.random.default_rng(0), 3, 110, lookback=100, families=["sawtooth"])
+    with pytest.raises(ValueError, match="inside the lookback"):
+        switching_signals(np.random.default_rng(0), 3, 110, lookback=100, after=(10, 100))

@@ -6,14 +6,18 @@ import torch
 
 from helpers.harmonics.spectral import (
     dft_forecast,
-    esprit_forecast,
-    estimate_order,
     fit_linear_prediction,
     harmonics_to_signal,
     linear_prediction_forecast,
     persistence_forecast,
     rfft_harmonics,
-    rfft_periods,
+)
+from helpers.harmonics.subspace import (
+    esprit_forecast,
+    esprit_poles,
+    estimate_order,
+    hankel_singular_values,
+    pole_forecast,
 )
 
 T = np.arange(130)
@@ -26,9 +30,8 @@ def sines(*components, n=130):
 
 @pytest.mark.parametrize("n, bins", [(16, 9), (15, 8)])
 def test_rfft_lengths_even_and_odd(n, bins):
-    assert torch.fft.rfft(torch.arange(float(n))).shape == (bins,)
-    assert rfft_periods(n).shape == (bins,)
-    assert float(rfft_periods(n)[1]) == pytest.approx(n)
+    amplitudes, phases = rfft_harmonics(torch.arange(float(n)))
+    assert amplitudes.shape == phases.shape == (bins,)
 
 
 def test_amplitude_phase_and_nyquist_scaling():
@@ -67,8 +70,21 @@ def test_hamming_narrows_the_peak_but_does_not_extrapolate():
     # the energy away from the peak bins (5 and 6) is smaller with the taper
     share = lambda a: float((a.sum() - a[5] - a[6]) / a.sum())  # noqa: E731
     assert share(tapered) < share(plain)
-    error = dft_forecast(x.numpy(), 20, window="hamming") - sines((1, 20, 0.0))[110:130]
+    error = dft_forecast(x, 20, window="hamming") - sines((1, 20, 0.0))[110:130]
     assert np.abs(error).max() > 0.5
+
+
+@pytest.mark.parametrize("amplitude", [1.0, 0.3])
+def test_hamming_amplitudes_are_gain_corrected(amplitude):
+    x = amplitude * torch.from_numpy(sines((1, 20, 0.7), n=100))
+    amplitudes, _ = rfft_harmonics(x, window="hamming")
+    # the mirror image of the sinusoid leaks a little into bin 5: 1e-4, not 1e-16
+    assert float(amplitudes[5]) == pytest.approx(amplitude, rel=1e-3)
+
+
+def test_dft_accepts_tensors_and_returns_numpy():
+    x = torch.from_numpy(sines((1, 20, 0.0)))
+    assert isinstance(dft_forecast(x[:100], 5), np.ndarray)
 
 
 def test_persistence_repeats_last_value():
@@ -86,6 +102,29 @@ def test_linear_prediction_is_exact_for_noise_free_sinusoids():
 def test_linear_prediction_order_too_high_for_lookback():
     with pytest.raises(ValueError, match=r"too high.*lookback"):
         linear_prediction_forecast(np.ones(20), 5, order=11)
+
+
+def test_poles_of_undamped_sinusoids_lie_on_the_unit_circle():
+    poles = esprit_poles(sines((1, 20, 0.1), (0.5, 9, 2.0))[:100], order=4)[0]
+    np.testing.assert_allclose(np.abs(poles), 1.0, atol=1e-9)
+    np.testing.assert_allclose(np.sort(np.abs(np.angle(poles))),
+                               np.repeat(np.sort(2 * np.pi / np.array([20, 9])), 2), atol=1e-9)
+
+
+def test_free_poles_follow_a_damped_signal_that_the_unit_circle_cannot():
+    t = np.arange(130)
+    x = 0.97**t * np.cos(2 * np.pi * t / 15)
+    free = esprit_forecast(x[:100], 30, order=2, unit_circle=False)
+    circle = esprit_forecast(x[:100], 30, order=2)
+    np.testing.assert_allclose(free, x[100:], atol=1e-8)
+    assert np.abs(circle - x[100:]).max() > 1e-3
+
+
+def test_hankel_singular_values_count_exponentials():
+    values = hankel_singular_values(np.stack([sines((1, 20, 0.0), n=100),
+                                              sines((1, 20, 0), (1, 7, 1), n=100)]))
+    assert values.shape == (2, 50)
+    assert ((values > 1e-8 * values[:, :1]).sum(axis=1)).tolist() == [2, 4]
 
 
 def test_esprit_is_exact_without_noise_and_robust_with_it():
@@ -110,6 +149,13 @@ def test_batches_and_shapes():
     assert dft_forecast(torch.from_numpy(x[0, :100]), 7).shape == (7,)
 
 
+def test_pole_forecast_needs_one_set_of_poles_per_series():
+    with pytest.raises(ValueError, match="one array of poles per series"):
+        pole_forecast(np.ones((3, 20)), [np.ones(2)], 5)
+    # a pole far outside the circle is clipped, and the forecast stays finite
+    assert np.isfinite(pole_forecast(np.ones(20), [np.array([1e9, 1.0])], 5)).all()
+
+
 @pytest.mark.parametrize("bad, match", [
     (np.full(100, np.nan), "NaN"),
     (np.ones((2, 3, 4)), "shape"),
@@ -120,8 +166,8 @@ def test_bad_context_is_named(bad, match):
         esprit_forecast(bad, 5)
 
 
-def test_bad_window_and_horizon():
+def test_bad_window_and_steps():
     with pytest.raises(ValueError, match="window"):
         rfft_harmonics(torch.ones(8), window="hann")
-    with pytest.raises(ValueError, match="horizon"):
+    with pytest.raises(ValueError, match="steps must be a whole number"):
         dft_forecast(np.ones(8), 0)
