@@ -31,6 +31,7 @@ half vs full: MSE ratio 0.50 (95% interval 0.50 to 0.50), 1 seed, 500 paired sam
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -38,7 +39,14 @@ import numpy as np
 
 from helpers.validation import check_finite, check_positive_int, check_shapes_match, to_numpy
 
-__all__ = ["VERDICTS", "Comparison", "compare", "default_block_length", "diebold_mariano"]
+__all__ = [
+    "VERDICTS",
+    "Comparison",
+    "compare",
+    "comparison_table",
+    "default_block_length",
+    "diebold_mariano",
+]
 
 #: The only verdicts a comparison can reach.
 VERDICTS = ("better", "worse", "no clear difference")
@@ -257,3 +265,34 @@ def diebold_mariano(model_losses: Any, baseline_losses: Any, *, lags: int = 0) -
         return 1.0 if d.mean() == 0 else 0.0
     statistic = d.mean() / math.sqrt(variance / n)
     return float(math.erfc(abs(statistic) / math.sqrt(2)))
+
+
+def comparison_table(comparisons: Sequence[Comparison]) -> Any:
+    """One row per comparison: ratio, 95% interval, seeds and verdict.
+
+    Parameters
+    ----------
+    comparisons
+        Results of :func:`compare`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``model``, ``baseline``, ``ratio``, ``95% low``, ``95% high``,
+        ``seeds``, ``verdict`` and ``metric``, in the order given.
+
+    Examples
+    --------
+    >>> result = compare([1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0], metric="error rate")
+    >>> comparison_table([result])[["ratio", "verdict"]].values.tolist()
+    [[0.5, 'better']]
+    """
+    import pandas as pd
+
+    if not comparisons:
+        raise ValueError("comparisons is empty: pass the results of compare(...).")
+    return pd.DataFrame([
+        {"model": c.model, "baseline": c.baseline, "ratio": c.ratio, "95% low": c.ci[0],
+         "95% high": c.ci[1], "seeds": c.seeds, "verdict": c.verdict, "metric": c.metric}
+        for c in comparisons
+    ])

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from helpers.autoencoders.digits import STEPS, SequenceSplits, load_digits
 from helpers.config import by_mode
 from helpers.experiments.params import Param
 from helpers.experiments.params import check_params as _check_params
-from helpers.experiments.runner import train_or_resume
+from helpers.experiments.runner import check_resumable, train_or_resume
 from helpers.trials import SeedRuns, run_seeds
 
 NAME = "ladder"
@@ -183,22 +184,6 @@ def rung_row(runs: SeedRuns, y_test: np.ndarray, steps: int) -> dict[str, Any]:
     }
 
 
-def comparison_table(comparisons: Sequence[Any]) -> pd.DataFrame:
-    """One row per :class:`~helpers.comparison.Comparison`: ratio, 95% interval, verdict.
-
-    Examples
-    --------
-    >>> from helpers.comparison import compare
-    >>> result = compare([1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0], metric="error rate")
-    >>> comparison_table([result])[["ratio", "verdict"]].values.tolist()
-    [[0.5, 'better']]
-    """
-    return pd.DataFrame([
-        {"model": c.model, "baseline": c.baseline, "ratio": c.ratio, "95% low": c.ci[0],
-         "95% high": c.ci[1], "seeds": c.seeds, "verdict": c.verdict, "metric": c.metric}
-        for c in comparisons
-    ])
-
 
 def plot_ladder(table: pd.DataFrame, per_seed: dict[int, np.ndarray], *,
                 reference: float, reference_label: str = "logistic regression",
@@ -281,14 +266,12 @@ def run(
     -------
     dict
         ``val_accuracy``, ``test_accuracy``, ``best_epoch``, ``epochs_run``
-        and ``seconds`` (the last three are 0 when reloaded).
+        and ``seconds`` (the last three are NaN when reloaded: only training knows them).
     """
     from helpers.training import fit, predict
 
     p = check_params(params)
-    if resume and (checkpoint is None or not Path(checkpoint).exists()):
-        # before loading the data: a missing checkpoint should fail fast
-        raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
+    check_resumable(checkpoint, resume)
     b = budget()
     data = load_digits(b.source, n_train=b.n_train, n_val=b.n_val,
                        n_test=b.n_test).view(p["steps"])
@@ -315,7 +298,8 @@ def run(
                        "epochs_run": float(history.epochs_run), "seconds": history.seconds}
 
     def reloaded(model: nn.Module) -> dict[str, float]:
-        return {**scores(model), "best_epoch": 0.0, "epochs_run": 0.0, "seconds": 0.0}
+        unknown = dict.fromkeys(("best_epoch", "epochs_run", "seconds"), math.nan)
+        return {**scores(model), **unknown}
 
     return train_or_resume(build, train, reloaded, checkpoint=checkpoint, resume=resume,
                            device=device)

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,7 @@ from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.config import by_mode
 from helpers.experiments.params import Param
 from helpers.experiments.params import check_params as _check_params
-from helpers.experiments.runner import train_or_resume
+from helpers.experiments.runner import check_resumable, train_or_resume
 from helpers.trials import SeedRuns, run_seeds
 
 NAME = "mnist"
@@ -251,14 +252,12 @@ def run(
     dict
         ``val_accuracy``, ``test_accuracy`` (NaN for the plain autoencoder),
         ``val_mse``, ``test_mse``, and ``best_epoch``, ``epochs_run``,
-        ``seconds`` (0 when reloaded).
+        ``seconds`` (NaN when reloaded: only training knows them).
     """
     from helpers.training import fit
 
     p = check_params(params)
-    if resume and (checkpoint is None or not Path(checkpoint).exists()):
-        # before loading the data: a missing checkpoint should fail fast
-        raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
+    check_resumable(checkpoint, resume)
     b = budget()
     data = load_digits(b.source, n_train=b.n_train, n_val=b.n_val, n_test=b.n_test).view(ROWS)
 
@@ -277,8 +276,8 @@ def run(
                        "epochs_run": float(history.epochs_run), "seconds": history.seconds}
 
     def reloaded(model: nn.Module) -> dict[str, float]:
-        return {**test_scores(model, data, device=device), "best_epoch": 0.0,
-                "epochs_run": 0.0, "seconds": 0.0}
+        return {**test_scores(model, data, device=device), "best_epoch": math.nan,
+                "epochs_run": math.nan, "seconds": math.nan}
 
     return train_or_resume(lambda: build_model(p), train, reloaded, checkpoint=checkpoint,
                            resume=resume, device=device)

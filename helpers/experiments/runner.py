@@ -322,6 +322,21 @@ def _run_one(module: ModuleType, params: dict[str, Any], ident: str, folder: Fol
             "seconds": seconds}
 
 
+def check_resumable(checkpoint: str | os.PathLike | None, resume: bool) -> None:
+    """Fail fast when ``resume`` asks for a checkpoint that is not there.
+
+    Tasks call it before loading their data, so a typo in ``--output`` costs no download.
+
+    Examples
+    --------
+    >>> check_resumable(None, resume=False)  # training: nothing to check
+    """
+    if resume and (checkpoint is None or not os.path.exists(checkpoint)):
+        raise FileNotFoundError(
+            f"resume=True needs an existing checkpoint, got {checkpoint}: train first "
+            "(run the same command without --resume)")
+
+
 def train_or_resume(
     build: Callable[[], Any],
     train: Callable[[], tuple[Any, dict[str, float]]],
@@ -356,8 +371,7 @@ def train_or_resume(
     from helpers.files import load_checkpoint, save_checkpoint
 
     if resume:
-        if checkpoint is None or not os.path.exists(checkpoint):
-            raise FileNotFoundError(f"resume=True needs an existing checkpoint, got {checkpoint}")
+        check_resumable(checkpoint, resume)
         return evaluate(load_checkpoint(build(), checkpoint, device=device))
     model, metrics = train()
     if checkpoint is not None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["comparison_grid", "comparison_table", "mean_sd", "seed_table", "stopping"]
+__all__ = ["comparison_grid", "mean_sd", "seed_table", "stopping"]
 
 
 def mean_sd(losses: Any, digits: int = 3) -> str:
@@ -90,31 +90,6 @@ def seed_table(
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
 
-
-def comparison_table(comparisons: Sequence[Any], digits: int = 3) -> pd.DataFrame:
-    """One row per :class:`~helpers.comparison.Comparison`: ratio, 95% interval, verdict.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from helpers.comparison import compare
-    >>> base = np.random.default_rng(0).exponential(size=200)
-    >>> table = comparison_table([compare(0.5 * base, base, model="m", baseline="b")])
-    >>> row = table.loc[("m", "b")]
-    >>> float(row["MSE ratio"]), row["95% interval"], row["verdict"]
-    (0.5, '0.500 to 0.500', 'better')
-    """
-    if not comparisons:
-        raise ValueError("comparisons is empty: pass the results of compare(...).")
-    rows = [{
-        "model": c.model,
-        "baseline": c.baseline,
-        f"{c.metric} ratio": round(c.ratio, digits),
-        "95% interval": f"{c.ci[0]:.{digits}f} to {c.ci[1]:.{digits}f}",
-        "verdict": c.verdict,
-        "seeds": c.seeds,
-    } for c in comparisons]
-    return pd.DataFrame(rows).set_index(["model", "baseline"])
 
 
 def comparison_grid(comparisons: Sequence[Any], digits: int = 2) -> pd.DataFrame:

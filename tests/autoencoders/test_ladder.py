@@ -1,5 +1,7 @@
 """The memory ladder task and the code-space helpers, on tiny fake digits."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -65,7 +67,9 @@ def test_run_trains_resumes_and_runs_as_a_grid(fake_mnist, tmp_path):
     path = tmp_path / "rung.pt"
     trained = ladder.run(params, device="cpu", checkpoint=path, progress=False)
     again = ladder.run(params, device="cpu", checkpoint=path, resume=True)
-    assert again["test_accuracy"] == trained["test_accuracy"] and again["seconds"] == 0
+    assert again["test_accuracy"] == trained["test_accuracy"]
+    # only training knows these; NaN lets the runner keep the training record's values
+    assert all(math.isnan(again[k]) for k in ("best_epoch", "epochs_run", "seconds"))
     table = run_grid("ladder", {"steps": [28, 49], "hidden_size": [4]}, device="cpu",
                      progress=False)
     assert sorted(table["steps"]) == [28, 49] and "test_accuracy" in table

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
-from helpers.comparison import compare
+from helpers.comparison import compare, comparison_table
 from helpers.multivariate.tables import (
     comparison_grid,
-    comparison_table,
     mean_sd,
     seed_table,
     stopping,
