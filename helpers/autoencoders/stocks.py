@@ -6,10 +6,15 @@ Three choices matter for many companies in one model, and each has a function:
   training part and a later test part, so nothing from the test period
   (including other companies' later prices) leaks into training;
 * :class:`TickerScaler` — one ``MinMaxScaler`` per company, fitted on that
-  company's training part only: a $1,000 stock and a $20 stock both move
+  company's training part only: a US$1,000 stock and a US$20 stock both move
   within roughly [0, 1], and the test period's range stays unknown;
+* :func:`choose_tickers` — a reproducible sample of companies that always holds
+  a few well-known ones;
 * :func:`ticker_windows` — windows of consecutive days of *one* company; no
   window ever joins the end of one company to the start of the next.
+
+:func:`synthetic_prices` makes random-walk prices in the same layout, for
+examples and tests that must run without the data set.
 
 Examples
 --------
@@ -21,15 +26,17 @@ Examples
 >>> scaler = TickerScaler().fit(prices, "close")
 >>> scaler.transform(prices, "close").round(2).tolist()
 [0.0, 0.5, 1.0, 1.0, 0.5, 0.0]
->>> w = ticker_windows(prices, scaler.transform(prices, "close"), length=2)
+>>> w = ticker_windows(prices, scaler.transform(prices, "close"), lookback=2)
 >>> w.values.shape, w.ticker.tolist()
 ((2, 3, 1), ['A', 'B'])
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,9 +45,55 @@ from sklearn.preprocessing import MinMaxScaler
 
 from helpers.windowing import make_windows
 
-__all__ = ["TickerScaler", "Windows", "check_prices", "ticker_windows", "time_cutoff"]
+__all__ = ["WELL_KNOWN", "TickerScaler", "TickerWindows", "check_prices", "choose_tickers",
+           "load_once", "load_prices", "synthetic_prices", "ticker_windows", "time_cutoff"]
 
 _REQUIRED = ("date", "Name")
+
+#: Well-known companies: the smoke run uses them, and they are always among the
+#: training companies of a standard run.
+WELL_KNOWN = ("AAPL", "MSFT", "AMZN", "JPM", "XOM", "GE", "JNJ", "WMT")
+
+
+def load_prices(tickers: Sequence[str] | None = None) -> pd.DataFrame:
+    """Daily prices from :func:`helpers.data.load_sp500` (rows with gaps dropped).
+
+    A module-level function so that tests can replace it with synthetic data.
+    """
+    from helpers.data import load_sp500
+
+    return load_sp500(None if tickers is None else list(tickers))
+
+
+@functools.lru_cache(maxsize=2)
+def load_once(loader: Callable, tickers: tuple[str, ...] | None) -> pd.DataFrame:
+    """``loader(tickers)`` with its warnings silenced, remembered for the next call.
+
+    A grid of configurations on the command line reuses one load (500 files
+    take a few seconds); ``load_once.cache_clear()`` forgets it.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return loader(tickers)
+
+
+def choose_tickers(available: Sequence[str], n: int | None, *, seed: int = 0) -> list[str]:
+    """``n`` companies: the well-known ones present, then a seeded random sample.
+
+    Examples
+    --------
+    >>> choose_tickers(["A", "AAPL", "B", "MSFT"], 3)
+    ['AAPL', 'MSFT', 'B']
+    """
+    available = sorted(set(available))
+    if n is None or n >= len(available):
+        return available
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}.")
+    chosen = [t for t in WELL_KNOWN if t in available][:n]
+    rest = [t for t in available if t not in chosen]
+    extra = np.random.default_rng(seed).choice(len(rest), n - len(chosen), replace=False)
+    return chosen + [rest[i] for i in sorted(extra)]
 
 
 def check_prices(prices: pd.DataFrame, column: str) -> None:
@@ -148,18 +201,19 @@ class TickerScaler:
 
 
 @dataclass(frozen=True)
-class Windows:
-    """Windows of ``length + 1`` consecutive days of one company each.
+class TickerWindows:
+    """Windows of consecutive days of one company each, with their company and last date.
 
     Attributes
     ----------
     values
-        ``(n, length + 1, 1)`` float32: the first ``length`` days are a model's
-        input; the extra last day is the next-day target.
+        ``(n, days, 1)`` float32. Windows cut with ``horizon=1`` hold
+        ``lookback + 1`` days: the first ``lookback`` are a model's input,
+        the extra last day is the next-day target.
     ticker
         ``(n,)`` company of each window.
     end_date
-        ``(n,)`` date of each window's last (target) day.
+        ``(n,)`` date of each window's last day.
     """
 
     values: np.ndarray
@@ -169,68 +223,114 @@ class Windows:
     def __len__(self) -> int:
         return len(self.values)
 
-    def select(self, mask: np.ndarray) -> Windows:
+    def select(self, mask: np.ndarray) -> TickerWindows:
         """The windows where ``mask`` is true (boolean array or index array)."""
-        return Windows(self.values[mask], self.ticker[mask], self.end_date[mask])
+        return TickerWindows(self.values[mask], self.ticker[mask], self.end_date[mask])
 
-    def before(self, cutoff: pd.Timestamp) -> Windows:
-        """Windows that end on or before ``cutoff``: every day lies in the training part."""
+    def before(self, cutoff: pd.Timestamp) -> TickerWindows:
+        """Windows that end on or before ``cutoff``: every day lies up to ``cutoff``."""
         return self.select(self.end_date <= np.datetime64(cutoff))
 
-    def after(self, cutoff: pd.Timestamp) -> Windows:
-        """Windows whose target day lies after ``cutoff`` (their inputs may precede it)."""
+    def after(self, cutoff: pd.Timestamp) -> TickerWindows:
+        """Windows whose last day lies after ``cutoff`` (their first days may precede it)."""
         return self.select(self.end_date > np.datetime64(cutoff))
+
+    def between(self, start: pd.Timestamp, end: pd.Timestamp) -> TickerWindows:
+        """Windows whose last day lies after ``start`` and on or before ``end``."""
+        ends = self.end_date
+        return self.select((ends > np.datetime64(start)) & (ends <= np.datetime64(end)))
 
 
 def ticker_windows(
-    prices: pd.DataFrame, scaled: np.ndarray, *, length: int, stride: int = 1
-) -> Windows:
-    """Cut each company's scaled series into windows of ``length + 1`` days.
+    prices: pd.DataFrame, values: np.ndarray, *, lookback: int, horizon: int = 1,
+    stride: int = 1,
+) -> TickerWindows:
+    """Cut each company's series into windows of ``lookback + horizon`` days.
 
     Parameters
     ----------
     prices
         Long table sorted by ``Name`` then ``date`` (as ``load_sp500`` returns).
-    scaled
-        One scaled value per row of ``prices`` (e.g. :meth:`TickerScaler.transform`).
-    length
-        Input days per window; each window carries one more day as the target.
+    values
+        One value per row of ``prices`` (e.g. :meth:`TickerScaler.transform`).
+    lookback
+        Input days per window.
+    horizon
+        1: each window carries the next day as its target (``lookback + 1``
+        days); 0: the window is the ``lookback`` days alone.
     stride
         Days between the starts of consecutive windows of a company.
 
     Returns
     -------
-    Windows
-        Companies with fewer than ``length + 1`` rows give no window.
+    TickerWindows
+        Companies with fewer than ``lookback + horizon`` rows give no window.
+
+    Examples
+    --------
+    >>> prices = synthetic_prices(("A", "B"), days=5)
+    >>> w = ticker_windows(prices, prices["close"].to_numpy(), lookback=3, horizon=0)
+    >>> w.values.shape, w.ticker.tolist()
+    ((6, 3, 1), ['A', 'A', 'A', 'B', 'B', 'B'])
     """
-    if length < 1 or stride < 1:
-        raise ValueError(f"length and stride must be at least 1, got {length}, {stride}")
-    scaled = np.asarray(scaled, dtype=np.float32)
-    if len(scaled) != len(prices):
-        raise ValueError(f"{len(scaled)} scaled values for {len(prices)} price rows")
+    if isinstance(lookback, bool) or int(lookback) != lookback or lookback < 1:
+        raise ValueError(f"lookback must be a whole number of at least 1, got {lookback!r}.")
+    if horizon not in (0, 1):
+        raise ValueError(f"horizon must be 0 (no target day) or 1 (the next day), got "
+                         f"{horizon!r}.")
+    if isinstance(stride, bool) or int(stride) != stride or stride < 1:
+        raise ValueError(f"stride must be a whole number of at least 1, got {stride!r}.")
+    days = int(lookback) + horizon
+    values = np.asarray(values, dtype=np.float32)
+    if len(values) != len(prices):
+        raise ValueError(f"values has {len(values)} rows but prices has {len(prices)}; pass "
+                         "one value per price row.")
     names = prices["Name"].to_numpy().astype(str)
     dates = prices["date"].to_numpy()
     # rows of one company must be contiguous and in date order, or windows would mix them
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
     if len(starts) != len(np.unique(names)):
-        raise ValueError("rows of a company are not contiguous: sort by ['Name', 'date']")
+        raise ValueError("rows of a company are not contiguous: sort the prices by "
+                         "['Name', 'date'] first.")
     bounds = np.r_[starts, len(names)]
-    values, tickers, ends = [], [], []
+    windows, tickers, ends = [], [], []
     for begin, end in itertools.pairwise(bounds):
-        if end - begin < length + 1:
+        if end - begin < days:
             continue
         if (np.diff(dates[begin:end]) <= np.timedelta64(0)).any():
-            raise ValueError(f"dates of {names[begin]} are not increasing: sort by "
-                             "['Name', 'date'] and drop duplicates")
-        series = scaled[begin:end, None]
-        # horizon=0: the window's own last day is the target, kept inside the window
-        win, _ = make_windows(series, lookback=length + 1, horizon=0)
-        win = np.ascontiguousarray(win[::stride])
-        values.append(win)
+            raise ValueError(f"dates of {names[begin]} are not increasing: sort the prices by "
+                             "['Name', 'date'] and drop duplicate days first.")
+        # horizon=0: the window's own last day is its end, kept inside the window
+        win, _ = make_windows(values[begin:end, None], lookback=days, horizon=0, stride=stride)
+        windows.append(np.ascontiguousarray(win))
         tickers.append(np.full(len(win), names[begin]))
-        ends.append(dates[begin + length : end : stride][: len(win)])
-    if not values:
-        raise ValueError(f"no company has the {length + 1} rows one window needs")
-    return Windows(np.concatenate(values).astype(np.float32), np.concatenate(tickers),
-                   np.concatenate(ends))
+        ends.append(dates[begin + days - 1 : end : stride][: len(win)])
+    if not windows:
+        raise ValueError(f"no company has the {days} rows one window needs; use a shorter "
+                         "lookback or more days.")
+    return TickerWindows(np.concatenate(windows), np.concatenate(tickers), np.concatenate(ends))
 
+
+def synthetic_prices(tickers: Iterable[str] = ("AAA", "BBB", "CCC"), *, days: int = 260,
+                     seed: int = 0, start: str = "2015-01-01") -> pd.DataFrame:
+    """Random-walk daily prices in the layout of :func:`helpers.data.load_sp500`.
+
+    One row per business day and company, sorted by ``Name`` then ``date``;
+    the ``k``-th company starts near ``20 * (k + 1)`` dollars and moves about
+    1% a day.
+
+    Examples
+    --------
+    >>> frame = synthetic_prices(("X",), days=3)
+    >>> frame.columns.tolist(), len(frame)
+    (['date', 'open', 'high', 'low', 'close', 'volume', 'Name'], 3)
+    """
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range(start, periods=days)
+    frames = []
+    for k, name in enumerate(tickers):
+        close = 20.0 * (k + 1) * np.exp(np.cumsum(rng.normal(0, 0.01, days)))
+        frames.append(pd.DataFrame({"date": dates, "open": close, "high": close * 1.01,
+                                    "low": close * 0.99, "close": close, "volume": 1e6,
+                                    "Name": str(name)}))
+    return pd.concat(frames, ignore_index=True)

@@ -1,62 +1,85 @@
 """Synthetic warm-up for chapter 5: reconstruct damped random sequences.
 
 Each sequence has 50 values drawn uniformly from [0, 1]; around a random
-centre between positions 20 and 30 a window of values is multiplied by 0.1.
-Apart from that dip the values are pure noise, so an autoencoder can only
-store them, and the dip is the one piece of structure it can *learn*.
+centre between positions 20 and 30 a window of 10 values is multiplied by
+0.1. Apart from that dip the values are pure noise, so an autoencoder can
+only *store* them, and the dip is the one piece of structure it can *learn*.
 
 The task follows the contract of :mod:`helpers.experiments.runner`:
-:data:`PARAMS` lists the hyper-parameters the command line exposes and
+:data:`PARAMS` lists the hyper-parameters the command line exposes
+(``python -m helpers.experiments toy --lr 0.1 0.01 --hidden-size 16``) and
 :func:`run` trains (or reloads) one configuration and returns its metrics.
-The notebook ``05_1_synthetic_autoencoder`` calls the lower-level pieces
-(:func:`make_splits`, :func:`train_config`, :func:`grid`) directly.
+The notebook ``05_1_synthetic_autoencoder`` calls the pieces below it
+(:func:`make_splits`, :func:`train_config`, :func:`search`) and
+:func:`helpers.autoencoders.code_size.code_size_sweep` directly. How much data
+and training a run gets comes from :func:`budget`, which reads the run mode
+through ``by_mode``.
 
 Examples
 --------
->>> import torch
->>> metrics = run({"lr": 0.01, "hidden_size": 8, "grad_clip": 1.0}, mode="smoke",
-...               device=torch.device("cpu"), epochs=1, progress=False)  # doctest: +SKIP
->>> sorted(metrics)  # doctest: +SKIP
-['baseline_mse', 'best_epoch', 'diverged', 'seconds', 'test_mse', 'val_mse']
+>>> splits = make_splits(Budget(n_train=32, n_val=16, n_test=16, epochs=1, patience=1))
+>>> trained = train_config({"hidden_size": 4}, splits, plan=Budget(32, 16, 16, 1, 1),
+...                        device="cpu", progress=False)
+>>> sorted(trained.scores)
+['baseline_mse', 'best_epoch', 'diverged', 'epochs_run', 'test_mse', 'val_mse']
 """
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 import torch
 
 from helpers.autoencoders.models import LSTMAutoencoder
-from helpers.experiments.params import Param
+from helpers.config import by_mode
+from helpers.experiments.params import Param, PositiveFloat, PositiveInt
 from helpers.experiments.params import check_params as _check_params
 from helpers.experiments.runner import train_or_resume
-from helpers.training import History, evaluate, fit
+from helpers.training import History, fit, predict
+from helpers.trials import grid_search
 
 NAME = "toy"
-#: The CLI sorts its summary by this metric, best first.
+#: The command line sorts its summary by this metric, best first.
 METRIC = "val_mse"
 HIGHER_IS_BETTER = False
 
 PARAMS: dict[str, Param] = {
-    "lr": Param(float, (0.1, 0.01, 0.001), "Adam learning rate"),
-    "hidden_size": Param(int, (8, 16, 32), "LSTM hidden size = size of the code"),
-    "grad_clip": Param(float, (1.0, 5.0), "clip the global gradient norm at this value"),
+    "lr": Param(PositiveFloat, (0.1, 0.01, 0.001), "Adam learning rate"),
+    "hidden_size": Param(PositiveInt, (8, 16, 32),
+                         "LSTM hidden size (the code holds twice as many numbers)"),
+    "clip_grad_norm": Param(PositiveFloat, (1.0, 5.0),
+                            "clip the global gradient norm at this value"),
 }
 
 #: Sequence length, damping factor, range of the dip's centre and its half-width.
 LENGTH, DAMP, CENTRE_RANGE, HALF_WIDTH = 50, 0.1, (20, 30), 5
+#: Positions a dip can cover (its centre range widened by the half-width).
+DIP_POSITIONS = range(CENTRE_RANGE[0] - HALF_WIDTH, CENTRE_RANGE[1] + HALF_WIDTH)
 
 DATA_SEED = 2024  # the data never change with the model's seed
 
 
 @dataclass(frozen=True)
-class ToySizes:
-    """How much data and training one mode uses."""
+class Budget:
+    """How much data and training one run gets.
+
+    Attributes
+    ----------
+    n_train, n_val, n_test
+        Sequences per split.
+    epochs
+        Cap on the epochs of one fit (early stopping usually ends it first).
+    patience
+        Epochs without a better validation loss before training stops.
+    batch_size
+        Sequences per batch.
+    """
 
     n_train: int
     n_val: int
@@ -66,15 +89,26 @@ class ToySizes:
     batch_size: int = 64
 
 
-SIZES = {
-    "smoke": ToySizes(n_train=256, n_val=128, n_test=128, epochs=2, patience=2),
-    "standard": ToySizes(n_train=2000, n_val=500, n_test=500, epochs=20, patience=5),
-    "full": ToySizes(n_train=10_000, n_val=2000, n_test=2000, epochs=200, patience=20),
-}
+def budget() -> Budget:
+    """The :class:`Budget` of the current run mode (``LSTMBOOK_MODE``).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["LSTMBOOK_MODE"] = "smoke"
+    >>> budget().n_train
+    256
+    """
+    return by_mode(
+        smoke=Budget(n_train=256, n_val=128, n_test=128, epochs=3, patience=2),
+        standard=Budget(n_train=2000, n_val=500, n_test=1000, epochs=400, patience=8,
+                        batch_size=100),
+        full=Budget(n_train=10_000, n_val=2000, n_test=2000, epochs=3000, patience=30,
+                    batch_size=100),
+    )
 
 
-@dataclass(frozen=True)
-class ToySplits:
+class ToySplits(NamedTuple):
     """Train/validation/test sequences, each float32 ``(n, 50, 1)``."""
 
     train: np.ndarray
@@ -123,9 +157,9 @@ def make_toy_sequences(
     if n < 1 or not 0 <= low - half_width < high + half_width <= length:
         raise ValueError(f"need n >= 1 and the window inside the sequence; got n={n}, "
                          f"centre_range={centre_range}, half_width={half_width}, "
-                         f"length={length}")
+                         f"length={length}.")
     if not 0 <= damp <= 1:
-        raise ValueError(f"damp must lie in [0, 1] so values stay in [0, 1], got {damp}")
+        raise ValueError(f"damp must lie in [0, 1] so values stay in [0, 1], got {damp}.")
     x = rng.random((n, length))
     centres = rng.integers(low, high + 1, size=n)
     steps = np.arange(length)
@@ -135,12 +169,29 @@ def make_toy_sequences(
     return x.astype(np.float32)[..., None]
 
 
-def make_splits(mode: str, *, seed: int = DATA_SEED) -> ToySplits:
-    """The train/validation/test sequences of ``mode`` (one generator, fixed seed)."""
-    sizes = _sizes(mode)
+def make_splits(plan: Budget | None = None, *, seed: int = DATA_SEED) -> ToySplits:
+    """Train/validation/test sequences of the sizes in ``plan`` (default :func:`budget`)."""
+    plan = plan or budget()
     rng = np.random.default_rng(seed)
     return ToySplits(*(make_toy_sequences(n, rng)
-                       for n in (sizes.n_train, sizes.n_val, sizes.n_test)))
+                       for n in (plan.n_train, plan.n_val, plan.n_test)))
+
+
+def position_mean(train: np.ndarray) -> np.ndarray:
+    """The reconstruction that needs no network: the training mean at each position."""
+    return train.mean(axis=0, keepdims=True)
+
+
+def sequence_mse(x: np.ndarray, recon: np.ndarray) -> np.ndarray:
+    """Mean squared error of each sequence, ``(n,)``: the paired losses ``compare`` takes.
+
+    Examples
+    --------
+    >>> sequence_mse(np.zeros((2, 3, 1)), np.ones((1, 3, 1))).tolist()
+    [1.0, 1.0]
+    """
+    x = np.asarray(x, dtype=float)
+    return ((np.asarray(recon, dtype=float) - x) ** 2).reshape(len(x), -1).mean(axis=1)
 
 
 def baseline_mse(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
@@ -156,15 +207,13 @@ def baseline_mse(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
     >>> round(baseline_mse(x, x)["position mean"], 2)
     0.08
     """
-    per_position = train.mean(axis=0, keepdims=True)
-    own_mean = test.mean(axis=1, keepdims=True)
     return {
-        "position mean": float(((test - per_position) ** 2).mean()),
-        "sequence mean": float(((test - own_mean) ** 2).mean()),
+        "position mean": float(sequence_mse(test, position_mean(train)).mean()),
+        "sequence mean": float(sequence_mse(test, test.mean(axis=1, keepdims=True)).mean()),
     }
 
 
-def check_params(params: dict[str, Any]) -> dict[str, Any]:
+def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """Validate ``params``; fill missing names with their first default.
 
     Raises
@@ -175,75 +224,128 @@ def check_params(params: dict[str, Any]) -> dict[str, Any]:
     Examples
     --------
     >>> check_params({"lr": 0.01})
-    {'lr': 0.01, 'hidden_size': 8, 'grad_clip': 1.0}
+    {'lr': 0.01, 'hidden_size': 8, 'clip_grad_norm': 1.0}
     """
-    return _check_params("toy", params, PARAMS, positive=PARAMS)
+    return _check_params(NAME, params, PARAMS)
 
 
-def grid(mode: str) -> list[dict[str, Any]]:
-    """The configurations the notebook tries: 2 in smoke mode, all 18 otherwise.
+def build_model(params: Mapping[str, Any]) -> LSTMAutoencoder:
+    """The autoencoder for ``params`` (forget-gate bias 1, linear output)."""
+    params = check_params(params)
+    return LSTMAutoencoder(1, int(params["hidden_size"]), forget_bias=1.0)
+
+
+def fit_kwargs(params: Mapping[str, Any], plan: Budget, *, device: Any = None,
+               epochs: int | None = None) -> dict[str, Any]:
+    """The ``fit`` arguments of one configuration under ``plan``.
 
     Examples
     --------
-    >>> len(grid("standard")), grid("smoke")[0]
-    (18, {'lr': 0.01, 'hidden_size': 16, 'grad_clip': 1.0})
+    >>> fit_kwargs({"lr": 0.01}, Budget(10, 10, 10, epochs=5, patience=2))["patience"]
+    2
     """
-    if _sizes(mode) is SIZES["smoke"]:
-        return [{"lr": 0.01, "hidden_size": 16, "grad_clip": 1.0},
-                {"lr": 0.1, "hidden_size": 16, "grad_clip": 5.0}]
-    names = list(PARAMS)
-    return [dict(zip(names, values, strict=True))
-            for values in itertools.product(*(PARAMS[n].default for n in names))]
-
-
-def build_model(params: dict[str, Any]) -> LSTMAutoencoder:
-    """The autoencoder for ``params`` (forget-gate bias 1, linear output)."""
     params = check_params(params)
-    return LSTMAutoencoder(1, params["hidden_size"], forget_bias=1.0)
+    return {"lr": float(params["lr"]), "clip_grad_norm": float(params["clip_grad_norm"]),
+            "epochs": epochs or plan.epochs, "patience": plan.patience,
+            "batch_size": plan.batch_size, "device": device}
+
+
+class Trained(NamedTuple):
+    """One trained configuration: the model, its history (``None`` if it diverged)
+    and its scores."""
+
+    model: LSTMAutoencoder
+    history: History | None
+    scores: dict[str, float]
 
 
 def train_config(
-    params: dict[str, Any],
+    params: Mapping[str, Any],
     splits: ToySplits,
     *,
-    mode: str,
-    device: torch.device | str = "cpu",
+    plan: Budget | None = None,
+    device: Any = None,
     epochs: int | None = None,
     seed: int = 0,
     progress: bool = True,
-) -> tuple[LSTMAutoencoder, History | None, dict[str, float]]:
-    """Train one configuration; return the model, its history and its metrics.
+) -> Trained:
+    """Train one configuration until early stopping; return the model, history and scores.
 
     A run whose loss becomes NaN or infinite is reported with
     ``diverged=1.0`` and NaN errors instead of raising, so one bad point does
     not stop a grid search.
     """
     params = check_params(params)
-    sizes = _sizes(mode)
+    plan = plan or budget()
     torch.manual_seed(seed)
     model = build_model(params)
-    history: History | None = None
+    history = None
     try:
-        history = fit(
-            model, (splits.train, splits.train), val=(splits.val, splits.val),
-            lr=params["lr"], epochs=epochs or sizes.epochs, batch_size=sizes.batch_size,
-            patience=sizes.patience, clip_grad_norm=params["grad_clip"], device=device,
-            seed=seed, progress=progress,
-            desc=f"lr={params['lr']:g} h={params['hidden_size']} clip={params['grad_clip']:g}",
-        )
+        history = fit(model, (splits.train, splits.train), val=(splits.val, splits.val),
+                      seed=seed, progress=progress, desc=_describe(params),
+                      **fit_kwargs(params, plan, device=device, epochs=epochs))
     except FloatingPointError:
         pass
-    metrics = _metrics(model, splits, device, diverged=history is None)
+    scores = test_scores(model, splits, device=device, diverged=history is None)
     if history is not None:
-        metrics.update(best_epoch=float(history.best_epoch), seconds=history.seconds)
-    return model, history, metrics
+        scores.update(best_epoch=float(history.best_epoch),
+                      epochs_run=float(history.epochs_run))
+    return Trained(model, history, scores)
+
+
+def _describe(params: Mapping[str, Any]) -> str:
+    return (f"lr={params['lr']:g} hidden={params['hidden_size']} "
+            f"clip={params['clip_grad_norm']:g}")
+
+
+def test_scores(model: torch.nn.Module, splits: ToySplits, *, device: Any = None,
+                diverged: bool = False) -> dict[str, float]:
+    """Validation and test MSE of a trained model, beside the per-position-mean baseline."""
+    baseline = baseline_mse(splits.train, splits.test)["position mean"]
+    val = test = math.nan
+    if not diverged:
+        val = float(sequence_mse(splits.val, predict(model, splits.val, device=device)).mean())
+        test = float(sequence_mse(splits.test, predict(model, splits.test,
+                                                       device=device)).mean())
+    return {"val_mse": val, "test_mse": test, "baseline_mse": baseline,
+            "diverged": float(diverged), "best_epoch": math.nan, "epochs_run": math.nan}
+
+
+def search(
+    grid: Mapping[str, Sequence[Any]],
+    splits: ToySplits,
+    *,
+    plan: Budget | None = None,
+    device: Any = None,
+) -> tuple[pd.DataFrame, dict[tuple, Trained]]:
+    """Train every configuration of ``grid`` (core ``grid_search``); best validation MSE first.
+
+    Returns
+    -------
+    table, trained
+        One row per configuration; and each :class:`Trained`, keyed by
+        ``(lr, hidden_size, clip_grad_norm)``.
+    """
+    trained: dict[tuple, Trained] = {}
+
+    def score(params: dict[str, Any]) -> dict[str, float]:
+        result = train_config(params, splits, plan=plan, device=device, progress=False)
+        trained[key(params)] = result
+        return result.scores
+
+    return grid_search(score, grid, sort_by="val_mse"), trained
+
+
+def key(params: Mapping[str, Any]) -> tuple:
+    """``(lr, hidden_size, clip_grad_norm)`` of a configuration, for look-ups."""
+    params = check_params(params)
+    return tuple(params[name] for name in PARAMS)
 
 
 def run(
     params: dict[str, Any],
     *,
-    mode: str,
-    device: torch.device,
+    device: Any = None,
     epochs: int | None = None,
     checkpoint: Path | None = None,
     resume: bool = False,
@@ -256,103 +358,17 @@ def run(
     dict
         ``val_mse``, ``test_mse`` (NaN if training diverged), ``baseline_mse``
         (per-position training mean, on the test set), ``diverged`` (0 or 1),
-        ``best_epoch`` and ``seconds`` (0 when reloaded).
+        ``best_epoch`` and ``epochs_run`` (NaN when reloaded: not known).
     """
     params = check_params(params)
-    splits = make_splits(mode)
+    plan = budget()
+    splits = make_splits(plan)
 
     def train() -> tuple[torch.nn.Module, dict[str, float]]:
-        model, _, metrics = train_config(params, splits, mode=mode, device=device,
-                                         epochs=epochs, progress=progress)
-        return model, metrics
+        result = train_config(params, splits, plan=plan, device=device, epochs=epochs,
+                              progress=progress)
+        return result.model, result.scores
 
-    def reloaded(model: torch.nn.Module) -> dict[str, float]:
-        return {**_metrics(model, splits, device, diverged=False),
-                "best_epoch": 0.0, "seconds": 0.0}
-
-    return train_or_resume(lambda: build_model(params), train, reloaded,
+    return train_or_resume(lambda: build_model(params), train,
+                           lambda model: test_scores(model, splits, device=device),
                            checkpoint=checkpoint, resume=resume, device=device)
-
-
-def _metrics(model, splits: ToySplits, device, *, diverged: bool) -> dict[str, float]:
-    baseline = baseline_mse(splits.train, splits.test)["position mean"]
-    if diverged:
-        val = test = math.nan
-    else:
-        val = evaluate(model, (splits.val, splits.val), device=device)
-        test = evaluate(model, (splits.test, splits.test), device=device)
-    return {"val_mse": val, "test_mse": test, "baseline_mse": baseline,
-            "diverged": float(diverged), "best_epoch": math.nan, "seconds": math.nan}
-
-
-def _sizes(mode: str) -> ToySizes:
-    if mode not in SIZES:
-        raise ValueError(f"mode={mode!r} is not one of {', '.join(SIZES)}")
-    return SIZES[mode]
-
-
-def plot_grid_heatmaps(table, *, value: str = "val_mse", baseline: float | None = None):
-    """One heatmap of ``value`` per clipping threshold: learning rate x hidden size.
-
-    ``table`` is a DataFrame with columns ``lr``, ``hidden_size``, ``grad_clip``
-    and ``value`` (NaN cells, diverged runs, are left blank). Colours use a log
-    scale because errors span orders of magnitude; with ``baseline`` the
-    colour bar's label says what the baseline is.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-    from matplotlib.colors import LogNorm
-
-    clips = sorted(table["grad_clip"].unique())
-    finite = table[value].dropna()
-    norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if len(finite) else None
-    fig, axes = plt.subplots(1, len(clips), figsize=(4.2 * len(clips) + 1, 3.4),
-                             squeeze=False, constrained_layout=True)
-    for ax, clip in zip(axes[0], clips, strict=True):
-        pivot = table[table["grad_clip"] == clip].pivot_table(
-            index="lr", columns="hidden_size", values=value, dropna=False)
-        pivot = pivot.sort_index(ascending=False)
-        sns.heatmap(pivot, ax=ax, annot=True, fmt=".3g", cmap="viridis_r", norm=norm,
-                    cbar=clip == clips[-1],
-                    cbar_kws={"label": f"{value}" + (f" (baseline {baseline:.3g})"
-                                                     if baseline is not None else "")})
-        ax.set(title=f"gradient clipping at {clip:g}", xlabel="hidden size",
-               ylabel="learning rate")
-    return fig
-
-
-def plot_reconstructions(x: np.ndarray, recon: np.ndarray, *, n: int = 2):
-    """Input vs reconstruction for the first ``n`` sequences, one panel each."""
-    import matplotlib.pyplot as plt
-
-    from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
-
-    fig, axes = plt.subplots(n, 1, figsize=(8, 2.4 * n), sharex=True, squeeze=False,
-                             constrained_layout=True)
-    steps = np.arange(x.shape[1])
-    for k, ax in enumerate(axes[:, 0]):
-        ax.plot(steps, x[k, :, 0], color=TRUTH_COLOR, marker=".", label="input")
-        ax.plot(steps, recon[k, :, 0], color=MODEL_COLORS[1], marker=".",
-                label="reconstruction")
-        ax.set(ylabel="value", ylim=(-0.1, 1.1))
-        ax.set_title(f"test sequence {k}", loc="left")
-    axes[-1, 0].set_xlabel("position")
-    axes[0, 0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=2, frameon=False)
-    return fig
-
-
-def plot_error_by_position(x: np.ndarray, recon: np.ndarray, position_mean: np.ndarray):
-    """Test MSE at each position: the autoencoder vs the per-position mean."""
-    import matplotlib.pyplot as plt
-
-    from helpers.plotting import MODEL_COLORS
-
-    fig, ax = plt.subplots(figsize=(8, 3), constrained_layout=True)
-    steps = np.arange(x.shape[1])
-    ax.plot(steps, ((recon - x) ** 2).mean(axis=(0, 2)), color=MODEL_COLORS[1],
-            marker=".", label="LSTM autoencoder")
-    ax.plot(steps, ((position_mean - x) ** 2).mean(axis=(0, 2)), color="0.5",
-            linestyle="--", label="per-position training mean")
-    ax.set(xlabel="position", ylabel="test MSE", title="Reconstruction error by position")
-    ax.legend()
-    return fig

@@ -7,9 +7,24 @@ import pytest
 import torch
 
 from helpers.autoencoders import toy
-from helpers.experiments.runner import Param
+from helpers.experiments.params import Param
 
-CPU = torch.device("cpu")
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+TINY = toy.Budget(n_train=64, n_val=32, n_test=32, epochs=2, patience=1, batch_size=32)
+
+
+@pytest.fixture
+def smoke(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
 
 
 def test_sequences_have_values_in_unit_interval_and_one_damped_window():
@@ -21,6 +36,7 @@ def test_sequences_have_values_in_unit_interval_and_one_damped_window():
     runs = np.array([np.convolve(row, np.ones(10), "valid").max() for row in damped])
     assert (runs == 10).all()
     assert damped[:, :15].mean() < 0.15 and damped[:, 35:].mean() < 0.15
+    assert list(toy.DIP_POSITIONS) == list(range(15, 35))
     # far from the window the values are untouched uniforms (mean near 0.5)
     assert abs(x[:, :10].mean() - 0.5) < 0.05
 
@@ -44,13 +60,22 @@ def test_baselines_on_a_known_case():
     result = toy.baseline_mse(train, test)
     assert result["position mean"] == pytest.approx((3 + 0 + 4 + 16) / 6)
     assert result["sequence mean"] == pytest.approx((0 + 4 + 0 + 4) / 6)
+    np.testing.assert_allclose(toy.sequence_mse(test, train[:1]), [1.0, 20 / 3])
+
+
+def test_budget_follows_the_mode(monkeypatch):
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
+    small = toy.budget()
+    monkeypatch.setenv("LSTMBOOK_MODE", "standard")
+    assert toy.budget().n_train > small.n_train
+    assert len(toy.make_splits(TINY).train) == 64
 
 
 def test_params_follow_the_contract():
     assert toy.NAME == "toy"
+    assert list(toy.PARAMS) == ["lr", "hidden_size", "clip_grad_norm"]
     assert all(isinstance(p, Param) and isinstance(p.default, tuple)
                for p in toy.PARAMS.values())
-    assert len(toy.grid("standard")) == 18 and len(toy.grid("smoke")) == 2
 
 
 @pytest.mark.parametrize(
@@ -58,39 +83,52 @@ def test_params_follow_the_contract():
     [({"learning_rate": 0.1}, "unknown toy parameter"),
      ({"lr": -1.0}, "lr"),
      ({"hidden_size": "big"}, "hidden_size"),
-     ({"grad_clip": 0}, "grad_clip")],
+     ({"clip_grad_norm": 0}, "clip_grad_norm")],
 )
-def test_bad_params_give_clear_errors(params, message):
+def test_bad_params_give_clear_errors(params, message, smoke):
     with pytest.raises(ValueError, match=message):
-        toy.run(params, mode="smoke", device=CPU, progress=False)
+        toy.run(params, device="cpu", progress=False)
 
 
-def test_unknown_mode_is_refused():
-    with pytest.raises(ValueError, match="mode"):
-        toy.make_splits("huge")
+def test_train_config_stops_early_and_scores_against_the_baseline():
+    splits = toy.make_splits(TINY)
+    plan = toy.Budget(64, 32, 32, epochs=50, patience=1, batch_size=32)
+    trained = toy.train_config({"lr": 0.1, "hidden_size": 2}, splits, plan=plan,
+                               device="cpu", progress=False)
+    assert trained.history.stopped_early and trained.history.best_epoch < 50
+    assert trained.scores["best_epoch"] == trained.history.best_epoch
+    assert trained.scores["baseline_mse"] == pytest.approx(
+        toy.baseline_mse(splits.train, splits.test)["position mean"])
 
 
-def test_run_saves_a_checkpoint_that_resume_reloads(tmp_path):
-    params = {"lr": 0.01, "hidden_size": 4, "grad_clip": 1.0}
+def test_search_uses_the_core_grid_search_and_keeps_every_model():
+    splits = toy.make_splits(TINY)
+    table, trained = toy.search({"lr": [0.01], "hidden_size": [2, 3]}, splits, plan=TINY,
+                                device="cpu")
+    assert table["val_mse"].is_monotonic_increasing and len(table) == 2
+    assert set(trained) == {(0.01, 2, 1.0), (0.01, 3, 1.0)}
+
+
+def test_run_saves_a_checkpoint_that_resume_reloads(tmp_path, smoke):
+    params = {"lr": 0.01, "hidden_size": 4, "clip_grad_norm": 1.0}
     path = tmp_path / "toy.pt"
-    trained = toy.run(params, mode="smoke", device=CPU, epochs=1, checkpoint=path,
-                      progress=False)
-    assert path.exists() and trained["diverged"] == 0.0
+    trained = toy.run(params, device="cpu", epochs=1, checkpoint=path, progress=False)
+    assert path.exists() and trained["diverged"] == 0.0 and trained["epochs_run"] == 1
     assert 0 < trained["val_mse"] < 1 and trained["baseline_mse"] > 0
-    reloaded = toy.run(params, mode="smoke", device=CPU, checkpoint=path, resume=True)
+    reloaded = toy.run(params, device="cpu", checkpoint=path, resume=True)
     assert reloaded["val_mse"] == pytest.approx(trained["val_mse"], rel=1e-5)
     assert all(isinstance(v, float) for v in reloaded.values())
 
 
-def test_resume_without_checkpoint_is_a_clear_error(tmp_path):
+def test_resume_without_checkpoint_is_a_clear_error(tmp_path, smoke):
     with pytest.raises(FileNotFoundError, match="checkpoint"):
-        toy.run({}, mode="smoke", device=CPU, checkpoint=tmp_path / "none.pt", resume=True)
+        toy.run({}, device="cpu", checkpoint=tmp_path / "none.pt", resume=True)
 
 
-def test_divergence_is_reported_not_raised(monkeypatch):
+def test_divergence_is_reported_not_raised(monkeypatch, smoke):
     def exploding_fit(*args, **kwargs):
         raise FloatingPointError("loss became nan")
 
     monkeypatch.setattr(toy, "fit", exploding_fit)
-    metrics = toy.run({"lr": 0.1}, mode="smoke", device=CPU, progress=False)
+    metrics = toy.run({"lr": 0.1}, device="cpu", progress=False)
     assert metrics["diverged"] == 1.0 and math.isnan(metrics["val_mse"])

@@ -1,0 +1,54 @@
+"""The code-size sweep and its PCA yardstick (helpers.autoencoders.code_size)."""
+
+import numpy as np
+import pytest
+import torch
+
+from helpers.autoencoders import code_size, toy
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+TINY = toy.Budget(n_train=64, n_val=32, n_test=32, epochs=2, patience=1, batch_size=32)
+
+
+def test_pca_with_more_components_reconstructs_better():
+    x = toy.make_toy_sequences(300, np.random.default_rng(0))
+    errors = [code_size.pca_mse(x[:200], x[200:], k) for k in (2, 16, 40)]
+    assert errors[0] > errors[1] > errors[2] > 0
+
+
+def test_pca_equivalent_is_the_fewest_components_that_match():
+    x = toy.make_toy_sequences(300, np.random.default_rng(0))
+    train, test = x[:200], x[200:]
+    target = code_size.pca_mse(train, test, 12)
+    k = code_size.pca_equivalent(train, test, target)
+    assert k <= 12 and code_size.pca_mse(train, test, k) <= target + 1e-9
+    assert code_size.pca_mse(train, test, k - 1) > target
+    assert code_size.pca_equivalent(train, test, -1.0) == 50
+
+
+def test_code_size_sweep_compares_every_size_over_seeds():
+    splits = toy.make_splits(TINY)
+    sweep = code_size.code_size_sweep([1, 2], splits, seeds=[0, 1], params={"lr": 0.01},
+                                      plan=TINY, device="cpu")
+    assert sweep.table["code_size"].tolist() == [2, 4]
+    assert (sweep.table["lowest"] <= sweep.table["highest"]).all()
+    assert sweep.comparisons[2].seeds == 2 and sweep.comparisons[2].n == 32
+    assert sweep.comparisons[2].baseline == "per-position mean"
+    assert len(sweep.runs[1].histories) == 2
+
+
+def test_pca_curve_matches_pca_of_each_size():
+    x = toy.make_toy_sequences(300, np.random.default_rng(0))
+    curve = code_size.pca_curve(x[:200], x[200:])
+    assert curve.index.tolist() == list(range(1, 51))
+    for k in (1, 7, 30):
+        assert curve[k] == pytest.approx(code_size.pca_mse(x[:200], x[200:], k), rel=1e-6)
