@@ -127,6 +127,17 @@ def test_every_figure_has_a_caption_and_alt_text(path):
 
 
 @by_notebook
+def test_a_figure_cell_shows_only_its_figure(path):
+    # myst-nb wraps every displayed output of a figure cell in a figure with the
+    # cell's name, so a second output (a table) repeats the label and breaks `-W`
+    crowded = [number for number, cell in enumerate(code_cells(path), 1)
+               if "figure" in cell.metadata.get("mystnb", {})
+               and sum(o["output_type"] in ("display_data", "execute_result")
+                       for o in cell.get("outputs", [])) > 1]
+    assert crowded == [], f"figure cells {crowded} also show a table: move it to its own cell"
+
+
+@by_notebook
 def test_at_least_three_exercises_with_solutions(path):
     text = "\n".join(c.source for c in cells(path) if c.cell_type == "markdown")
     exercises = re.findall(r"```\{exercise\}.*\n:label: (\S+)", text)
