@@ -79,7 +79,6 @@ PARAMS: dict[str, Param] = {
 }
 
 
-
 def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """Validate one configuration of :data:`PARAMS`; missing names take their first default.
 

@@ -10,14 +10,7 @@ from helpers.autoencoders import anomaly, detection, sp500
 from helpers.autoencoders.anomaly_plots import plot_detectors
 from helpers.autoencoders.stocks import synthetic_prices
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 PERIODS = ("2015-06-01", "2015-09-01")

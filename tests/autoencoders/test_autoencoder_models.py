@@ -6,14 +6,7 @@ import torch
 from helpers.autoencoders.models import LSTMAutoencoder, lstm_layer
 from helpers.files import load_model, save_checkpoint
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_autoencoder_output_has_input_shape():

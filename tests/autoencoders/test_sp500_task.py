@@ -18,14 +18,7 @@ from helpers.autoencoders.sp500_scores import (
 from helpers.autoencoders.sp500_search import kfold_search
 from helpers.autoencoders.stocks import TickerWindows, synthetic_prices
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture

@@ -4,19 +4,11 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
 from helpers.autoencoders import toy
 from helpers.experiments.params import Param
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks train many times faster on one CPU thread than on a contended pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 TINY = toy.Budget(n_train=64, n_val=32, n_test=32, epochs=2, patience=1, batch_size=32)

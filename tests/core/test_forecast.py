@@ -8,16 +8,7 @@ from torch import nn
 from helpers.forecast import autoregressive_forecast, naive_autoregressive_forecast
 from helpers.models import SequenceRegressor
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models: thread start-up and hand-offs dominate. On a busy machine the naive loop's
-    hundreds of small LSTM calls take seconds with several threads and a fraction of one with one.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,6 @@ def _seed():
     torch.manual_seed(0)
 
 
-@pytest.fixture
-def one_thread():
-    """Tiny models train fastest on one thread (and do not thrash a busy machine)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.mark.parametrize("head", ["last", "flatten"])
 @pytest.mark.parametrize("num_layers", [1, 2])
 def test_window_regressor_output_shape(head, num_layers):

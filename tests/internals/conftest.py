@@ -1,14 +1,9 @@
 """Shared set-up of the chapter 1 tests."""
 
 import pytest
-import torch
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Every tensor here is tiny: extra threads only add synchronisation, which
-    # doubles the run time of these files on a busy two-core machine.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
+def tiny_networks(one_thread):
+    """Every network here is tiny: one CPU thread for each module (tests/conftest.py)."""
     yield
-    torch.set_num_threads(previous)
