@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers.data.mnist import MNISTSplits
+
 __all__ = ["PIXELS", "STEPS", "Digits", "SequenceSplits", "load_digits", "patch_view"]
 
 #: Pixels in one MNIST image.
@@ -84,17 +86,9 @@ class SequenceSplits:
                 f"test={len(self.y_test)})")
 
 
-@dataclass(frozen=True)
-class Digits:
-    """Uint8 images ``(N, 28, 28)`` and int64 labels for the train/val/test splits."""
-
-    train_images: np.ndarray
-    train_labels: np.ndarray
-    val_images: np.ndarray
-    val_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
-    source: str
+@dataclass(frozen=True, repr=False)
+class Digits(MNISTSplits):
+    """The splits of :class:`helpers.data.mnist.MNISTSplits`, readable as sequences."""
 
     def view(self, steps: int) -> SequenceSplits:
         """Every split read as sequences of ``steps`` steps (:func:`patch_view`)."""

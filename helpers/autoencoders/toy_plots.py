@@ -2,10 +2,8 @@
 
 Examples
 --------
->>> import numpy as np, pandas as pd
->>> table = pd.DataFrame({"lr": [0.1, 0.01], "hidden_size": [8, 8],
-...                       "clip_grad_norm": [1.0, 1.0], "val_mse": [0.08, 0.06]})
->>> fig = plot_grid_heatmaps(table, baseline=0.081)
+>>> from helpers.autoencoders.toy import DIP_POSITIONS, make_toy_sequences
+>>> fig = plot_examples(make_toy_sequences(2, np.random.default_rng(0)), DIP_POSITIONS)
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from matplotlib.figure import Figure
 from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
 
 __all__ = ["plot_autoencoder_diagram", "plot_code_sizes", "plot_error_by_position", "plot_examples",
-           "plot_grid_curves", "plot_grid_heatmaps",
+           "plot_grid_curves",
            "plot_reconstructions"]
 
 
@@ -91,36 +89,6 @@ def plot_examples(x: np.ndarray, dip_positions: range) -> Figure:
                label="where a dip can be")
     ax.set(xlabel="position", ylabel="value", title="Synthetic sequences")
     fig.legend(loc="outside lower center", ncols=len(x) + 1, fontsize="small", frameon=False)
-    return fig
-
-
-def plot_grid_heatmaps(table: pd.DataFrame, *, value: str = "val_mse",
-                       baseline: float | None = None) -> Figure:
-    """One heatmap of ``value`` per clipping threshold: learning rate x hidden size.
-
-    ``table`` has columns ``lr``, ``hidden_size``, ``clip_grad_norm`` and
-    ``value`` (NaN cells, diverged runs, stay blank). Colours use a log scale
-    because errors span orders of magnitude; with ``baseline`` the colour
-    bar's label says what the baseline scores.
-    """
-    import seaborn as sns
-    from matplotlib.colors import LogNorm
-
-    clips = sorted(table["clip_grad_norm"].unique())
-    finite = table[value].dropna()
-    norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if len(finite) else None
-    fig, axes = plt.subplots(1, len(clips), figsize=(3.9 * len(clips) + 1, 3.2),
-                             squeeze=False, constrained_layout=True)
-    label = value.replace("_", " ") + (f" (baseline {baseline:.3g})" if baseline else "")
-    for ax, clip in zip(axes[0], clips, strict=True):
-        pivot = table[table["clip_grad_norm"] == clip].pivot_table(
-            index="lr", columns="hidden_size", values=value, dropna=False)
-        pivot = pivot.sort_index(ascending=False)
-        pivot.index = [f"{lr:g}" for lr in pivot.index]
-        sns.heatmap(pivot, ax=ax, annot=True, fmt=".3g", cmap="viridis_r", norm=norm,
-                    cbar=clip == clips[-1], cbar_kws={"label": label})
-        ax.set(title=f"gradient clipping at {clip:g}", xlabel="hidden size",
-               ylabel="learning rate")
     return fig
 
 

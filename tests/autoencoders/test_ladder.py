@@ -6,31 +6,15 @@ import numpy as np
 import pytest
 import torch
 
-import helpers.data
 from helpers.autoencoders import codes, ladder
 from helpers.autoencoders.digits import patch_view
 from helpers.autoencoders.models import LSTMAutoencoder
-from helpers.data.mnist import MNISTSplits
 from helpers.experiments.runner import run_grid
 
 
-def fake_images(n, seed=0):
-    """Digits 0/1 as a vertical or horizontal bar (as in test_mnist_task)."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 2, n).astype(np.int64)
-    images = rng.integers(0, 30, (n, 28, 28)).astype(np.uint8)
-    images[labels == 0, :, 12:16] = 255
-    images[labels == 1, 12:16, :] = 255
-    return images, labels
-
-
 @pytest.fixture
-def fake_mnist(monkeypatch):
-    def load(source="test10k", *, seed=0, **kwargs):
-        parts = [fake_images(n, seed=k) for k, n in enumerate((48, 16, 16))]
-        return MNISTSplits(*parts[0], *parts[1], *parts[2], source=f"fake-{source}")
-
-    monkeypatch.setattr(helpers.data, "load_mnist", load)
+def fake_mnist(fake_mnist, monkeypatch):
+    """The shared fake digits (conftest.py), with a one-epoch budget."""
     monkeypatch.setattr(ladder, "budget", lambda: ladder.Budget("test10k", 24, None, None,
                                                                 epochs=1, patience=1))
 
@@ -46,7 +30,7 @@ def test_params_and_budget_follow_the_contract(monkeypatch):
         assert ladder.budget().patience < ladder.budget().epochs
 
 
-def test_train_rung_runs_every_seed_and_rung_row_summarises_them(fake_mnist):
+def test_train_rung_runs_every_seed_and_rung_row_summarises_them(fake_mnist, fake_images):
     images, labels = fake_images(24)
     x = patch_view(images, 49)
     runs = ladder.train_rung(x, labels, x, labels, x, seeds=[0, 1, 2], hidden_size=4,

@@ -6,33 +6,17 @@ import numpy as np
 import pytest
 import torch
 
-import helpers.data
 from helpers.autoencoders import digits, mnist
 from helpers.autoencoders.classifiers import LSTMAutoencoderClassifier
 from helpers.autoencoders.models import LSTMAutoencoder
-from helpers.data.mnist import MNISTSplits
 from helpers.experiments.params import Param
 
 CPU = torch.device("cpu")
 
 
-def fake_images(n, seed=0):
-    """Digits 0/1 as a vertical or horizontal bar: learnable, tiny, no files."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 2, n).astype(np.int64)
-    images = rng.integers(0, 30, (n, 28, 28)).astype(np.uint8)
-    images[labels == 0, :, 12:16] = 255
-    images[labels == 1, 12:16, :] = 255
-    return images, labels
-
-
 @pytest.fixture
-def fake_mnist(monkeypatch):
-    def load(source="test10k", *, seed=0, **kwargs):
-        parts = [fake_images(n, seed=k) for k, n in enumerate((48, 16, 16))]
-        return MNISTSplits(*parts[0], *parts[1], *parts[2], source=f"fake-{source}")
-
-    monkeypatch.setattr(helpers.data, "load_mnist", load)
+def fake_mnist(fake_mnist, monkeypatch):
+    """The shared fake digits (conftest.py), with a one-epoch budget."""
     monkeypatch.setattr(mnist, "budget", lambda: mnist.Budget("test10k", None, None, None,
                                                               epochs=1, patience=1))
 
