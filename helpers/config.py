@@ -1,4 +1,4 @@
-"""Run settings shared by every notebook: mode, device and seeding.
+"""Run settings shared by every notebook: mode, device, seeding and progress output.
 
 Two environment variables steer a run, and notebooks read them only through
 this module:
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import random
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -54,6 +54,7 @@ __all__ = [
     "MODES",
     "MODE_VARIABLE",
     "PROGRESS_VARIABLE",
+    "ProgressLine",
     "by_mode",
     "check_mode",
     "get_device",
@@ -178,3 +179,43 @@ def show_progress() -> bool:
     so the notebook executor and the tests switch them off.
     """
     return os.environ.get(PROGRESS_VARIABLE, "1").strip() not in ("0", "false", "no", "off")
+
+
+class ProgressLine:
+    """What a fit prints: a bar refreshed once per epoch, then one summary line.
+
+    A bar left at 60% by early stopping looks like a crash, so it disappears
+    when the fit ends and the history's ``describe()`` takes its place. Stored
+    runs hide the bar altogether (``LSTMBOOK_PROGRESS=0``) and keep only the summary.
+
+    Examples
+    --------
+    >>> ProgressLine("fit", 5, enabled=False).bar is None  # progress=False: silent
+    True
+    """
+
+    def __init__(self, desc: str, epochs: int, *, enabled: bool) -> None:
+        self.desc, self.enabled, self.bar = desc, enabled, None
+        if enabled and show_progress():
+            import sys
+
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=epochs, desc=desc, leave=False, file=sys.stdout,
+                            mininterval=1.0, ncols=90, unit="epoch")
+
+    def update(self, epoch: int, history: Any) -> None:
+        """Move the bar to ``epoch`` and show the latest losses."""
+        if self.bar is not None:
+            last = {"train": f"{history.train_loss[-1]:.4g}"}
+            if history.val_loss:
+                last["val"] = f"{history.val_loss[-1]:.4g}"
+            self.bar.set_postfix(last, refresh=False)
+            self.bar.update(epoch - self.bar.n)
+
+    def close(self, history: Any) -> None:
+        """Remove the bar; print ``desc: history.describe()`` unless silent."""
+        if self.bar is not None:
+            self.bar.close()
+        if self.enabled:  # the bar is gone; one plain line says how the fit ended
+            print(f"{self.desc}: {history.describe()}")

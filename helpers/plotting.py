@@ -110,3 +110,66 @@ def plot_forecast(
     ax.set(title=title, ylabel=ylabel)
     ax.legend()
     return ax
+
+
+def plot_validation_curves(
+    histories: Mapping[str, Sequence[Any]],
+    ax: Axes | None = None,
+    *,
+    mark_best: bool = True,
+    title: str = "Validation loss per epoch",
+) -> Axes:
+    """Draw the validation loss of every seed, one colour per compared model family.
+
+    The figure a comparison shows beside its verdict: each family's seeds as thin
+    lines of one colour, so a reader sees whether every model had the budget to
+    reach its plateau, or was cut off still falling.
+
+    Parameters
+    ----------
+    histories
+        Family name to the :class:`helpers.training.History` of each seed, e.g.
+        ``{"LSTM": runs.histories, "GRU": gru_runs.histories}``.
+    ax
+        Axes to draw on; a new figure by default.
+    mark_best
+        Put a dot at each seed's best epoch (the weights it keeps).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Log-scaled losses over integer epochs, with one legend entry per family.
+
+    Raises
+    ------
+    ValueError
+        If no history holds validation losses (``fit`` was given no ``val``).
+
+    Examples
+    --------
+    >>> from helpers.training import History
+    >>> runs = [History(val_loss=[1.0, 0.5, 0.6], best_epoch=2)] * 2
+    >>> ax = plot_validation_curves({"LSTM": runs, "GRU": runs})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['LSTM', 'GRU']
+    """
+    if not any(h.val_loss for seeds in histories.values() for h in seeds):
+        raise ValueError("no history holds validation losses: train with fit(..., val=(X, y)) "
+                         "to draw validation curves.")
+    ax = ax or plt.subplots()[1]
+    for number, (family, seeds) in enumerate(histories.items()):
+        color, label = MODEL_COLORS[number % len(MODEL_COLORS)], family
+        for history in seeds:
+            if not history.val_loss:
+                continue
+            ax.plot(np.arange(1, len(history.val_loss) + 1), history.val_loss, color=color,
+                    linewidth=1.0, alpha=0.8, label=label)
+            label = "_nolegend_"  # one legend entry per family, not one per seed
+            if mark_best and history.best_epoch:
+                ax.plot(history.best_epoch, history.best_val_loss, "o", color=color,
+                        markersize=4, label="_nolegend_")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="validation loss", title=title)
+    ax.legend(title="dots: best epoch" if mark_best else None)
+    return ax

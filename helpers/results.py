@@ -52,7 +52,8 @@ class Result:
     ci: tuple[float, float] | None = None
     verdict: str = ""
     seeds: int = 0
-    training: list[dict[str, int]] | None = None
+    training: list[dict[str, Any]] | None = None
+    scope: str = ""
 
 
 def results_dir() -> Path:
@@ -105,8 +106,8 @@ def record(
         Where a trained network stopped: one ``History.summary()`` dict, or a
         list of them (one per seed), or a ``History`` / list of histories.
     **comparison
-        ``baseline``, ``ci``, ``verdict`` and ``seeds`` of a comparison (use
-        :func:`record_comparison`).
+        ``baseline``, ``ci``, ``verdict``, ``seeds`` and ``scope`` of a
+        comparison (use :func:`record_comparison`).
 
     Returns
     -------
@@ -118,10 +119,10 @@ def record(
         raise ValueError(f"result {name!r} of {notebook!r} is {value}; only finite numbers.")
     if not notebook or "/" in notebook:
         raise ValueError(f"notebook must be a file stem like '01_lstm_internals', not {notebook!r}")
-    unknown = sorted(set(comparison) - {"baseline", "ci", "verdict", "seeds"})
+    unknown = sorted(set(comparison) - {"baseline", "ci", "verdict", "seeds", "scope"})
     if unknown:
         raise TypeError(f"record() got unknown field(s) {unknown}; a comparison takes baseline, "
-                        "ci, verdict and seeds.")
+                        "ci, verdict, seeds and scope.")
     entry = Result(
         notebook=notebook,
         name=name,
@@ -141,7 +142,7 @@ def record(
     return entry
 
 
-def _training(training: Any) -> list[dict[str, int]] | None:
+def _training(training: Any) -> list[dict[str, Any]] | None:
     if training is None:
         return None
     items = training if isinstance(training, (list, tuple)) else [training]
@@ -160,21 +161,32 @@ def record_comparison(
     """Store a :class:`helpers.comparison.Comparison` as one row of the Results page.
 
     The value is the ratio (below 1: the model is better); the entry keeps the
-    baseline, the 95% interval, the verdict and the number of seeds.
+    baseline, the 95% interval, the verdict, the number of seeds and the
+    verdict's scope. Where a side is practically exact there is no
+    ratio to show: the value is the model's own mean loss and the note says
+    who is exact. An interval with no upper end, or none at all (too few
+    samples), is stored as no interval.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from helpers.comparison import compare
-    >>> result = compare([1.0, 2.0, 1.0, 2.0], [2.0, 4.0, 2.0, 4.0], model="LSTM",
-    ...                  baseline="persistence")
+    >>> e = np.random.default_rng(0).exponential(size=100)
+    >>> result = compare(0.5 * e + 0.1, e, model="LSTM", baseline="persistence")
     >>> record_comparison("02_multivariate_windowing", result)  # doctest: +SKIP
     """
+    value, unit = comparison.ratio, f"{comparison.metric} ratio"
+    if comparison.exact:
+        who = {"baseline": comparison.baseline, "model": comparison.model,
+               "both": "both"}[comparison.exact]
+        value, unit = comparison.model_loss, f"{comparison.metric} of {comparison.model}"
+        note = "; ".join(p for p in (f"{who} practically exact", note) if p)
+    ci = tuple(float(v) for v in comparison.ci)
     return record(
         notebook, name or f"{comparison.model} vs {comparison.baseline}",
-        comparison.ratio, unit=f"{comparison.metric} ratio", dataset=dataset, note=note,
-        training=training, baseline=comparison.baseline,
-        ci=tuple(float(v) for v in comparison.ci), verdict=comparison.verdict,
-        seeds=int(comparison.seeds),
+        value, unit=unit, dataset=dataset, note=note, training=training,
+        baseline=comparison.baseline, ci=ci if all(map(math.isfinite, ci)) else None,
+        verdict=comparison.verdict, seeds=int(comparison.seeds), scope=comparison.scope,
     )
 
 

@@ -19,6 +19,8 @@ Examples
 >>> history = fit(model, (x, y), epochs=5, lr=0.05, progress=False)
 >>> len(history.train_loss), history.epochs_run
 (5, 5)
+>>> history.steps, history.patience  # one batch of 64 per epoch; no val: no early stopping
+(5, None)
 """
 
 from __future__ import annotations
@@ -26,18 +28,16 @@ from __future__ import annotations
 import copy
 import math
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch import nn
-from tqdm import tqdm
 
-from helpers.config import resolve_device, show_progress
+from helpers.config import ProgressLine, resolve_device
 from helpers.validation import (
     check_finite,
     check_fit_settings,
@@ -54,6 +54,13 @@ __all__ = ["History", "evaluate", "fit", "predict"]
 LossFn = MetricFn = Callable[[Any, Any], torch.Tensor]
 #: Batches between two NaN checks of the running loss (each check waits for the GPU).
 CHECK_EVERY = 256
+#: ``fit``'s patience with validation data: a shorter one stops at the first pause of a
+#: noisy validation curve, and models compared after that are compared half-trained.
+PATIENCE = 10
+#: The plateau test (:attr:`History.plateau`): early stopping on a pause is not
+#: convergence, so the written test asks that the best validation loss of the last
+#: PLATEAU_EPOCHS epochs beat the best of the PLATEAU_EPOCHS before by under PLATEAU_GAIN.
+PLATEAU_EPOCHS, PLATEAU_GAIN = 10, 0.01
 
 
 @dataclass
@@ -68,10 +75,10 @@ class History:
         Per-epoch metrics passed to ``fit``, keyed ``train_<name>``, ``val_<name>``.
     grad_norm
         Per epoch, the largest gradient norm before clipping (``log_grad_norm``).
-    best_epoch, max_epochs
-        1-based epoch whose weights the model holds at the end; the epoch cap.
-    stopped_early, seconds
-        Whether patience ran out before the cap; wall time of the fit.
+    best_epoch, max_epochs, patience
+        1-based epoch whose weights the model holds; the epoch cap; the patience used.
+    stopped_early, steps, seconds
+        Patience ran out before the cap; gradient updates (optimizer steps); wall time.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -80,7 +87,9 @@ class History:
     grad_norm: list[float] = field(default_factory=list)
     best_epoch: int = 0
     max_epochs: int = 0
+    patience: int | None = None
     stopped_early: bool = False
+    steps: int = 0
     seconds: float = 0.0
 
     @property
@@ -97,25 +106,44 @@ class History:
         """Whether the best epoch came before the cap (the model stopped improving)."""
         return self.best_epoch < self.max_epochs
 
-    def summary(self) -> dict[str, int]:
-        """``best_epoch``, ``epochs_run`` and ``max_epochs``, as results record them."""
+    @property
+    def plateau(self) -> bool:
+        """Ended on a plateau: the last 10 epochs beat the 10 before by under 1% (val loss).
+
+        ``False`` ("not shown") without validation data or with under 20 epochs.
+        """
+        recent = self.val_loss[-2 * PLATEAU_EPOCHS:]
+        if len(recent) < 2 * PLATEAU_EPOCHS or not all(map(math.isfinite, recent)):
+            return False
+        before, last = min(recent[:PLATEAU_EPOCHS]), min(recent[PLATEAU_EPOCHS:])
+        return before - last < PLATEAU_GAIN * abs(before)
+
+    def summary(self) -> dict[str, Any]:
+        """The budget, as results record it (``seconds`` rounded to 0.1 s).
+
+        Keys, in this order: ``best_epoch``, ``epochs_run``, ``max_epochs``,
+        ``patience``, ``steps``, ``seconds``, ``plateau``.
+        """
         return {"best_epoch": self.best_epoch, "epochs_run": self.epochs_run,
-                "max_epochs": self.max_epochs}
+                "max_epochs": self.max_epochs, "patience": self.patience,
+                "steps": self.steps, "seconds": round(self.seconds, 1),
+                "plateau": self.plateau}
 
     def describe(self) -> str:
-        """One short line: where training stopped and why."""
+        """One short line: where training stopped, why, its steps and the plateau test."""
+        cost = f"{self.steps:,} steps, {self.seconds:.0f} s"
         if not self.val_loss:
-            return f"{self.epochs_run} epochs, no validation data; {self.seconds:.0f} s"
-        why = ("early stopping" if self.stopped_early else
-               "the cap, still improving" if not self.converged else "the cap")
-        return (f"best epoch {self.best_epoch} of {self.epochs_run} (cap {self.max_epochs}), "
-                f"stopped by {why}; val loss {self.best_val_loss:.4g}; {self.seconds:.0f} s")
+            return f"{self.epochs_run} epochs, no validation data; {cost}"
+        why = (", stopped early" if self.stopped_early else
+               ", still improving" if not self.converged else " reached")
+        return (f"best epoch {self.best_epoch} of {self.epochs_run} (cap {self.max_epochs}{why}), "
+                f"val loss {self.best_val_loss:.4g}; {cost}; "
+                f"{'plateau' if self.plateau else 'no plateau'}")
 
 
 def _batches(data, batches: Batches | None, device, batch_size, order, labels=False):
-    if batches is not None:
-        return batches(batch_size, order)
-    return loader_batches(data, device, labels=labels)
+    return (batches(batch_size, order) if batches is not None
+            else loader_batches(data, device, labels=labels))
 
 
 def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batches | None:
@@ -140,7 +168,7 @@ def fit(
     epochs: int = 10,
     batch_size: int = 64,
     shuffle: bool = True,
-    patience: int | None = None,
+    patience: int | Literal["auto"] | None = "auto",
     min_epochs: int = 1,
     min_delta: float = 0.0,
     clip_grad_norm: float | None = None,
@@ -171,7 +199,9 @@ def fit(
         Upper bound on passes over ``train``; never stop before ``min_epochs``.
     patience, min_delta
         Stop after ``patience`` epochs without a validation loss lower than the
-        best by more than ``min_delta`` (needs ``val``); ``None``: all ``epochs``.
+        best by more than ``min_delta`` (needs ``val``). ``"auto"``: ``PATIENCE``
+        (10) with ``val``, none without; ``None``: all ``epochs`` (the best
+        weights are still restored).
     clip_grad_norm, log_grad_norm
         Rescale gradients whose global norm exceeds this value; record the
         largest pre-clipping gradient norm of each epoch.
@@ -194,6 +224,8 @@ def fit(
     FloatingPointError
         If the training loss itself becomes NaN or infinite (divergence).
     """
+    if isinstance(patience, str) and patience == "auto":  # a patience passed is checked
+        patience = PATIENCE if val is not None else None
     epochs, min_epochs, batch_size, patience = check_fit_settings(
         epochs=epochs, min_epochs=min_epochs, batch_size=batch_size, patience=patience,
         clip_grad_norm=clip_grad_norm, min_delta=min_delta, has_val=val is not None)
@@ -207,19 +239,20 @@ def fit(
     generator = np.random.default_rng(seed)
     if seed is not None:
         torch.manual_seed(seed)
-    history = History(max_epochs=epochs)
+    history = History(max_epochs=epochs, patience=patience)
     best_state, best_loss, waited = None, math.inf, 0
     started = time.perf_counter()
-    line = _ProgressLine(desc, epochs, enabled=progress)
+    line = ProgressLine(desc, epochs, enabled=progress)
     labels = not is_elementwise(loss_fn)  # integer targets of a cross-entropy are classes
     for epoch in range(1, epochs + 1):
         order = generator.permutation(train_batches.n) if shuffle and train_batches else None
-        loss, scores, norm = _train_epoch(
+        loss, scores, norm, steps = _train_epoch(
             model, _batches(train, train_batches, device, batch_size, order, labels),
             loss_fn, metrics, optimizer, clip_grad_norm, log_grad_norm, epoch,
             checked=train_batches is not None,  # arrays were checked; a DataLoader was not
         )
         history.train_loss.append(loss)
+        history.steps += steps
         _append(history.metrics, "train", scores)
         if log_grad_norm:
             history.grad_norm.append(norm)
@@ -281,7 +314,8 @@ def _train_epoch(model, batches, loss_fn, metrics, optimizer, clip, log_norm, ep
         raise ValueError("the training data yielded no batches.")
     _check_loss(total, epoch, checked)
     norm = float(torch.stack(norms).max()) if norms else math.nan
-    return float(total) / count, {k: float(v) / count for k, v in sums.items()}, norm
+    scores = {k: float(v) / count for k, v in sums.items()}
+    return float(total) / count, scores, norm, number  # one optimizer step per batch
 
 
 def _check_loss(total: torch.Tensor, epoch: int, checked: bool) -> None:
@@ -314,14 +348,8 @@ def _score(model, data, batches, loss_fn, metrics, device, batch_size):
     return float(total) / count, {k: float(v) / count for k, v in sums.items()}
 
 
-def evaluate(
-    model: nn.Module,
-    data: Any,
-    *,
-    loss_fn: LossFn | None = None,
-    batch_size: int = 1024,
-    device: torch.device | str | None = None,
-) -> float:
+def evaluate(model: nn.Module, data: Any, *, loss_fn: LossFn | None = None,
+             batch_size: int = 1024, device: torch.device | str | None = None) -> float:
     """Mean loss of ``model`` over ``data`` (``(inputs, targets)`` or batches), eval mode.
 
     Examples
@@ -369,32 +397,3 @@ def predict(
         return tuple(None if parts[0] is None else to_numpy(torch.cat(parts))
                      for parts in zip(*chunks, strict=True))
     return to_numpy(torch.cat(chunks))
-
-
-class _ProgressLine:
-    """One line per fit: a bar refreshed once per epoch, then a summary line.
-
-    A bar left at 60% by early stopping looks like a crash, so it disappears
-    when the fit ends and :meth:`History.describe` takes its place. Stored runs
-    hide the bar altogether (``LSTMBOOK_PROGRESS=0``) and keep only the summary.
-    """
-
-    def __init__(self, desc: str, epochs: int, *, enabled: bool) -> None:
-        self.desc, self.enabled, self.bar = desc, enabled, None
-        if enabled and show_progress():
-            self.bar = tqdm(total=epochs, desc=desc, leave=False, file=sys.stdout,
-                            mininterval=1.0, ncols=90, unit="epoch")
-
-    def update(self, epoch: int, history: History) -> None:
-        if self.bar is not None:
-            last = {"train": f"{history.train_loss[-1]:.4g}"}
-            if history.val_loss:
-                last["val"] = f"{history.val_loss[-1]:.4g}"
-            self.bar.set_postfix(last, refresh=False)
-            self.bar.update(epoch - self.bar.n)
-
-    def close(self, history: History) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        if self.enabled:  # the bar is gone; one plain line says how the fit ended
-            print(f"{self.desc}: {history.describe()}")

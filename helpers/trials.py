@@ -21,6 +21,8 @@ Examples
 ...                  fit_kwargs={"epochs": 20, "lr": 0.05, "batch_size": 8, "device": "cpu"})
 >>> len(runs.predictions), runs.predictions[0].shape
 (2, (32, 1))
+>>> runs.training()[0]["patience"]  # fit's default with validation data
+10
 >>> table = grid_search(lambda p: {"loss": (p["a"] - 2) ** 2}, {"a": [1, 2, 3]}, sort_by="loss")
 >>> table["a"].tolist()
 [2, 1, 3]
@@ -80,8 +82,12 @@ class SeedRuns:
         """
         return np.stack([np.asarray(loss(p), dtype=float).reshape(-1) for p in self.predictions])
 
-    def training(self) -> list[dict[str, int]]:
-        """Each seed's ``best_epoch``, ``epochs_run`` and ``max_epochs`` (for results)."""
+    def training(self) -> list[dict[str, Any]]:
+        """Each seed's budget, :meth:`~helpers.training.History.summary` (for results).
+
+        ``best_epoch``, ``epochs_run``, ``max_epochs``, ``patience``, ``steps``,
+        ``seconds`` and ``plateau``, one dict per seed.
+        """
         return [h.summary() for h in self.histories]
 
 

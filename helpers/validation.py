@@ -294,5 +294,6 @@ def check_fit_settings(*, epochs: Any, min_epochs: Any, batch_size: Any, patienc
     if patience is not None:
         patience = check_positive_int(patience, "patience")
         if not has_val:
-            raise ValueError("early stopping (patience) needs validation data: pass val=(X, y).")
+            raise ValueError(f"early stopping (patience={patience}) needs validation data: "
+                             "pass val=(X, y), or leave patience out.")
     return (*sizes, patience)

@@ -4,7 +4,7 @@ at every build so no number on it is typed by hand.
 For each chapter, in the order of ``_toc.yml``: a heading that links to the chapter; for
 each of its notebooks a line with the notebook (linked), the mode and date of the run, its
 run time and its data set; then one table of comparisons, one row per model against its
-baseline (ratio with its 95% interval, verdict, seeds, where training stopped), and one
+baseline (ratio with its 95% interval, verdict, seeds, the training budget), and one
 compact table of the other numbers. Fields a result file lacks are left out, so older and
 newer files render alike. On narrow screens each row becomes a card
 (``book/_static/book.css``).
@@ -32,6 +32,8 @@ COMPARISON_COLUMNS = (  # (heading, cell class, relative width)
     ("Seeds", "rt-seeds", 7),
     ("Training", "rt-training", 26),
 )
+#: What a verdict is about (``helpers.comparison.SCOPES``), as the Verdict cell says it.
+SCOPE_TEXT = {"networks": "these trained models", "recipe": "the recipe"}
 RESULT_COLUMNS = (
     ("Result", "rt-name", 42),
     ("Value", "rt-value", 18),
@@ -152,7 +154,8 @@ def _comparison_cells(entry: Result, dataset: str) -> tuple[nodes.Node, ...]:
     name += nodes.strong(text=entry.name)
     if entry.baseline.lower() not in entry.name.lower():
         name += nodes.Text(f" against {entry.baseline}")
-    details = _details(entry.unit, readable_note(entry.note), _other_dataset(entry, dataset))
+    unit = entry.unit if entry.unit.endswith("ratio") else ""  # else shown with the value
+    details = _details(unit, readable_note(entry.note), _other_dataset(entry, dataset))
     if details:
         name += nodes.Text(" ")
         name += nodes.inline(text=details, classes=["rt-detail"])
@@ -160,9 +163,15 @@ def _comparison_cells(entry: Result, dataset: str) -> tuple[nodes.Node, ...]:
     if entry.verdict:
         slug = "unclear" if entry.verdict not in ("better", "worse") else entry.verdict
         verdict += nodes.inline(text=entry.verdict, classes=["verdict", f"verdict-{slug}"])
+    if entry.scope:
+        verdict += nodes.inline(text=SCOPE_TEXT.get(entry.scope, entry.scope),
+                                classes=["rt-detail"])
+    # an exact side leaves no ratio: the model's own loss is shown, with its unit
+    value = (ratio_text(entry.value, entry.ci) if entry.unit.endswith("ratio")
+             else f"{format_value(entry.value)} {entry.unit}")
     return (
         name,
-        nodes.paragraph(text=ratio_text(entry.value, entry.ci)),
+        nodes.paragraph(text=value),
         verdict,
         nodes.paragraph(text=str(entry.seeds) if entry.seeds else ""),
         nodes.paragraph(text=training_text(entry.training)),

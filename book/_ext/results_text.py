@@ -6,8 +6,9 @@ an error, so the page renders whatever the chapters recorded.
 
 Examples
 --------
->>> training_text([{"best_epoch": 12, "epochs_run": 20, "max_epochs": 50}])
-'best epoch 12 of 20 (cap 50)'
+>>> training_text([{"best_epoch": 12, "epochs_run": 22, "max_epochs": 300, "patience": 10,
+...                 "steps": 4800, "seconds": 31.2, "plateau": True}])
+'best epoch 12 of cap 300; patience 10; 4,800 steps; 31 s; plateau 1/1'
 >>> readable_note("grid point {'hidden_size': 16, 'lr': 0.01, 'clip': 5.0}")
 'grid point hidden size 16, lr 0.01, clip 5'
 >>> duration_text(110.97)
@@ -29,33 +30,58 @@ LITERAL = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]")
 MANY_RUNS = 3  # more runs than this are summarised as ranges
 
 
-def training_text(runs: Sequence[Mapping[str, int]] | None) -> str:
-    """Where training stopped, e.g. ``best epoch 9 of 14, 11 of 16 (cap 50)``.
+def training_text(runs: Sequence[Mapping[str, object]] | None) -> str:
+    """The training budget of a comparison's runs, short enough for a phone card.
 
-    A run whose best epoch is its cap was still improving when it was cut off:
-    the text says how many did.
+    E.g. ``best epochs 12, 15, 9 of cap 300; patience 10; 4,800 steps; 31 s; plateau
+    3/3``: best epochs (their span beyond three runs), the epoch cap, the patience, the
+    gradient steps and seconds of one run (their span when runs differ), and how many
+    runs passed the plateau test. A run whose best epoch is its cap was still improving
+    when it was cut off: the text says how many did. Older records lack the later
+    fields: what they hold is shown.
     """
     runs = [r for r in runs or [] if isinstance(r, Mapping) and r.get("best_epoch") is not None]
     if not runs:
         return ""
     best = [int(r["best_epoch"]) for r in runs]
-    ran = [int(r.get("epochs_run") or r["best_epoch"]) for r in runs]
     caps = [int(r.get("max_epochs") or 0) for r in runs]  # 0: cap not recorded
-    if len(runs) <= MANY_RUNS:
-        text = "best epoch " + ", ".join(f"{b} of {r}" for b, r in zip(best, ran, strict=True))
+    if len(runs) == 1:
+        epochs = f"best epoch {best[0]}"
+    elif len(runs) <= MANY_RUNS:
+        epochs = "best epochs " + ", ".join(map(str, best))
     else:
-        text = f"best epoch {_span(best)} of {_span(ran)}, {len(runs)} runs"
+        epochs = f"best epochs {_span(best)} ({len(runs)} runs)"
     if any(caps):
-        text += f" (cap {_span([c for c in caps if c])})"
-        at_cap = sum(0 < c <= b for b, c in zip(best, caps, strict=True))
-        if at_cap:
-            text += f"; {at_cap} of {len(runs)} still improving at the cap"
-    return text
+        epochs += f" of cap {_span([c for c in caps if c])}"
+    parts = [epochs]
+    at_cap = sum(0 < c <= b for b, c in zip(best, caps, strict=True))
+    if at_cap:
+        parts.append(f"{at_cap}/{len(runs)} still improving at the cap")
+    if any("patience" in r for r in runs):  # recorded as None: ran every epoch
+        patience = [int(r["patience"]) for r in runs if r.get("patience") is not None]
+        parts.append(f"patience {_span(patience)}" if patience else "no early stopping")
+    steps = [int(r["steps"]) for r in runs if r.get("steps")]
+    if steps:
+        parts.append(f"{_span(steps, '{:,}')} steps")
+    seconds = [float(r["seconds"]) for r in runs if r.get("seconds") is not None]
+    if seconds:
+        parts.append(_seconds_span(seconds))
+    plateau = [bool(r["plateau"]) for r in runs if "plateau" in r]
+    if plateau:
+        parts.append(f"plateau {sum(plateau)}/{len(plateau)}")
+    return "; ".join(parts)
 
 
-def _span(values: Sequence[int]) -> str:
-    low, high = min(values), max(values)
-    return f"{low}" if low == high else f"{low}–{high}"
+def _span(values: Sequence[int], form: str = "{}") -> str:
+    low, high = form.format(min(values)), form.format(max(values))
+    return low if low == high else f"{low}–{high}"
+
+
+def _seconds_span(seconds: Sequence[float]) -> str:
+    if max(seconds) < 59.5:  # "29–35 s" rather than "29 s–35 s"
+        return _span([round(s) for s in seconds]) + " s"
+    low, high = duration_text(min(seconds)), duration_text(max(seconds))
+    return low if low == high else f"{low}–{high}"
 
 
 def readable_note(note: str) -> str:

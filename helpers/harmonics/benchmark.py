@@ -45,6 +45,7 @@ __all__ = [
     "family_test_sets",
     "format_number",
     "harmonic_test_sets",
+    "ratio_phrase",
     "run_benchmark",
 ]
 
@@ -120,13 +121,38 @@ def format_number(value: float) -> str:
     return f"{value:.2g}"
 
 
+def ratio_phrase(result: Comparison, *, short: bool = False) -> str:
+    """``ratio 0.73 (95% interval 0.61 to 0.88)``, or who is exact when a side is.
+
+    ``short`` leaves out the words: ``0.73 (0.61 to 0.88)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from helpers.comparison import compare
+    >>> e = np.random.default_rng(0).exponential(size=300)
+    >>> ratio_phrase(compare(e, 1e-25 * e, baseline="LP"))
+    'LP practically exact'
+    >>> ratio_phrase(compare(e, e), short=True)
+    '1.00 (1.00 to 1.00)'
+    """
+    if result.exact:
+        return "both exact" if result.exact == "both" else (
+            f"{result.baseline if result.exact == 'baseline' else result.model} practically "
+            "exact")
+    low, high = (format_number(v) for v in result.ci)
+    if short:
+        return f"{format_number(result.ratio)} ({low} to {high})"
+    return f"ratio {format_number(result.ratio)} (95% interval {low} to {high})"
+
+
 def count_verdicts(comparisons: Sequence[Comparison]) -> dict[str, int]:
     """How many comparisons reached each verdict, in the order of :data:`VERDICTS`.
 
     Examples
     --------
-    >>> count_verdicts([])
-    {'better': 0, 'worse': 0, 'no clear difference': 0}
+    >>> count_verdicts([])["no clear difference"]
+    0
     """
     verdicts = [c.verdict for c in comparisons]
     return {verdict: verdicts.count(verdict) for verdict in VERDICTS}
@@ -197,17 +223,18 @@ class Benchmark:
         """Ratio of mean errors (below 1: ``model`` is better), 95% interval and verdict.
 
         ``setting`` may be a list: the signals of those settings are pooled.
-        The test signals are independent draws, not a time series, so the
-        bootstrap resamples single signals (``block_length=1``); the seeds of
-        a trained method are resampled too.
+        The verdict is about these trained networks (their seeds averaged). A
+        method whose error is under a millionth of the signals' power is
+        practically exact, and no ratio is reported.
         """
         settings = [setting] if isinstance(setting, str) else list(setting)
 
         def pooled(method: str) -> np.ndarray:
             return np.concatenate([self._get(s, steps, method) for s in settings], axis=1)
 
+        power = np.mean([self.power[(s, steps)] for s in settings])
         return compare(pooled(model), pooled(baseline), model=model, baseline=baseline,
-                       block_length=1)
+                       scale=power)
 
     def win_share(self, model: str, baseline: str, setting: str, steps: int) -> float:
         """Share of the test signals on which ``model`` (its seeds averaged) errs less.

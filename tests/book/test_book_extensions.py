@@ -35,11 +35,27 @@ def test_docstring_examples(ext, name):
 def test_training_text_survives_missing_fields(ext):
     text = ext("results_text").training_text
     assert text(None) == text([]) == text([{"epochs_run": 3}]) == ""
-    assert text([{"best_epoch": 4}]) == "best epoch 4 of 4"
+    assert text([{"best_epoch": 4}]) == "best epoch 4"
     assert text([{"best_epoch": 5, "epochs_run": 5, "max_epochs": 5}]) == (
-        "best epoch 5 of 5 (cap 5); 1 of 1 still improving at the cap")
+        "best epoch 5 of cap 5; 1/1 still improving at the cap")
     assert text([{"best_epoch": 3, "epochs_run": 8, "max_epochs": m} for m in (10, 20)]) == (
-        "best epoch 3 of 8, 3 of 8 (cap 10–20)")
+        "best epochs 3, 3 of cap 10–20")
+
+
+def test_training_text_shows_the_budget(ext):
+    text = ext("results_text").training_text
+    run = {"best_epoch": 12, "epochs_run": 22, "max_epochs": 300, "patience": 10,
+           "steps": 4800, "seconds": 31.2, "plateau": True}
+    three = [run, {**run, "best_epoch": 15}, {**run, "best_epoch": 9, "plateau": False}]
+    assert text(three) == (
+        "best epochs 12, 15, 9 of cap 300; patience 10; 4,800 steps; 31 s; plateau 2/3")
+    assert len(text(three)) < 90  # one or two lines of a phone card
+    spread = [{**run, "steps": 900, "seconds": 50}, {**run, "steps": 12_000, "seconds": 130}]
+    assert text(spread).endswith("900–12,000 steps; 50 s–2 min 10 s; plateau 2/2")
+    assert text([{**run, "patience": None}]).startswith(
+        "best epoch 12 of cap 300; no early stopping; 4,800 steps")
+    many = [{**run, "best_epoch": e} for e in (7, 9, 12, 8)]
+    assert text(many).startswith("best epochs 7–12 (4 runs) of cap 300; patience 10")
 
 
 def test_readable_note_keeps_intervals_and_prose(ext):

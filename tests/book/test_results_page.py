@@ -46,16 +46,22 @@ def entry(notebook: str, name: str, value: float, **fields) -> dict:
 
 COMPARISON = {
     "unit": "RMSE ratio", "baseline": "persistence", "ci": [0.9512, 1.0123],
-    "verdict": "no clear difference", "seeds": 3,
-    "training": [{"best_epoch": 9, "epochs_run": 14, "max_epochs": 50},
-                 {"best_epoch": 11, "epochs_run": 16, "max_epochs": 50},
-                 {"best_epoch": 50, "epochs_run": 50, "max_epochs": 50}],
+    "verdict": "no clear difference", "seeds": 3, "scope": "networks",
+    "training": [  # as History.summary() writes it
+        {"best_epoch": 9, "epochs_run": 19, "max_epochs": 50, "patience": 10, "steps": 1900,
+         "seconds": 12.3, "plateau": True},
+        {"best_epoch": 11, "epochs_run": 21, "max_epochs": 50, "patience": 10, "steps": 2100,
+         "seconds": 14.0, "plateau": True},
+        {"best_epoch": 50, "epochs_run": 50, "max_epochs": 50, "patience": 10, "steps": 5000,
+         "seconds": 31.9, "plateau": False}],
 }
 RESULTS = {
     "nb_b": [
         entry("nb_b", "LSTM vs persistence", 0.98123, note="1,321 test minutes", **COMPARISON),
         entry("nb_b", "Ridge vs persistence", 1.31, unit="MAE ratio", baseline="persistence",
               ci=[1.2, 1.4], verdict="worse", seeds=1, dataset="data-2"),
+        entry("nb_b", "LSTM vs LP", 0.0621, unit="MSE of LSTM", baseline="LP", ci=None,
+              verdict="worse", seeds=3, scope="recipe", note="LP practically exact"),
         entry("nb_b", "persistence test RMSE", 42.8037, unit="USD"),
         entry("nb_b", "notebook run time", 110.97, unit="s", dataset="",
               note="2 CPU cores, x86_64"),
@@ -67,7 +73,7 @@ RESULTS = {
     "nb_a2": [entry("nb_a2", "GRU vs mean", 0.5, unit="MSE ratio", baseline="mean",
                     ci=[0.4, 0.6], verdict="better", seeds=5,
                     training=[{"best_epoch": e, "epochs_run": e + 5, "max_epochs": 40}
-                              for e in (7, 9, 12, 8, 10)])],
+                              for e in (7, 9, 12, 8, 10)])],  # an older file: no budget
     "nb_extra": [entry("nb_extra", "orphan number", 1.0)],
 }
 
@@ -146,16 +152,18 @@ def test_chapters_in_table_of_contents_order_with_links(page):
 def test_one_row_per_comparison(page):
     assert rows(section(page, 'id="results-ch1"'), "results-comparisons") == [
         "LSTM vs persistence RMSE ratio; 1,321 test minutes 0.9812 (0.9512 to 1.012) "
-        "no clear difference 3 best epoch 9 of 14, 11 of 16, 50 of 50 (cap 50); "
-        "1 of 3 still improving at the cap",
+        "no clear difference these trained models 3 best epochs 9, 11, 50 of cap 50; "
+        "1/3 still improving at the cap; "
+        "patience 10; 1,900–5,000 steps; 12–32 s; plateau 2/3",
         "Ridge vs persistence MAE ratio; data: data-2 1.31 (1.2 to 1.4) worse 1",
+        "LSTM vs LP LP practically exact 0.0621 MSE of LSTM worse the recipe 3",
     ]
     assert 'class="verdict verdict-worse"' in page and 'class="verdict verdict-unclear"' in page
 
 
 def test_many_runs_are_summarised_as_ranges(page):
     (row,) = rows(section(page, 'id="results-ch2"'), "results-comparisons")
-    assert row.endswith("better 5 best epoch 7–12 of 12–17, 5 runs (cap 40)")
+    assert row.endswith("better 5 best epochs 7–12 (5 runs) of cap 40")
 
 
 def test_plain_results_stay_compact_with_run_time_and_data_above(page):
@@ -183,3 +191,13 @@ def test_a_broken_result_file_fails_with_the_folder_named(tmp_path, extensions_o
 def test_no_results_yet(tmp_path, extensions_on_path):
     html, _ = build(tmp_path, {})
     assert "No results have been recorded yet." in html
+
+
+def test_no_stored_record_holds_an_absurd_ratio():
+    # a ratio of 1e27 is an exact baseline: helpers.results records those as exact
+    from helpers.results import load_results
+
+    ratios = {(r.notebook, r.name): r.value for r in load_results(ROOT / "book" / "results")
+              if r.baseline and r.unit.endswith("ratio")}
+    assert ratios
+    assert {key: v for key, v in ratios.items() if not 1e-6 <= abs(v) <= 1e6} == {}

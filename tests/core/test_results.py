@@ -78,7 +78,9 @@ def test_a_comparison_is_recorded_with_its_interval_verdict_and_seeds(results_di
     assert entry["verdict"] == "better" and entry["seeds"] == 3
     low, high = entry["ci"]
     assert low <= entry["value"] <= high
-    assert entry["training"] == [{"best_epoch": 2, "epochs_run": 3, "max_epochs": 9}] * 3
+    assert entry["training"] == [{"best_epoch": 2, "epochs_run": 3, "max_epochs": 9,
+                                  "patience": None, "steps": 0, "seconds": 0.0,
+                                  "plateau": False}] * 3
     loaded = results.load_results()[0]
     assert loaded.ci == (low, high)
 

@@ -1,4 +1,5 @@
-"""The one training loop: learning, early stopping, restore, clipping, several outputs."""
+"""The one training loop: learning, early stopping, restore, clipping, several outputs,
+and the budget a history records (patience, steps, seconds, the plateau test)."""
 
 import math
 
@@ -8,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from helpers.training import History, evaluate, fit, predict
+from helpers.training import PATIENCE, PLATEAU_EPOCHS, History, evaluate, fit, predict
 
 
 def linear_data(n=256, seed=0):
@@ -25,7 +26,11 @@ def test_fit_learns_a_linear_map():
     history = fit(model, (x, y), epochs=40, lr=0.05, progress=False, device="cpu")
     assert history.train_loss[-1] < 0.01 * history.train_loss[0]
     assert evaluate(model, (x, y), device="cpu") < 1e-3
-    assert history.summary() == {"best_epoch": 40, "epochs_run": 40, "max_epochs": 40}
+    summary = history.summary()
+    assert list(summary) == ["best_epoch", "epochs_run", "max_epochs", "patience", "steps",
+                             "seconds", "plateau"]
+    assert summary == {"best_epoch": 40, "epochs_run": 40, "max_epochs": 40, "patience": None,
+                       "steps": 160, "seconds": round(history.seconds, 1), "plateau": False}
 
 
 def test_early_stopping_restores_best_epoch():
@@ -43,7 +48,8 @@ def test_early_stopping_restores_best_epoch():
     restored = evaluate(model, (x_val, y_val), device="cpu")
     assert restored == pytest.approx(history.best_val_loss, rel=1e-5)
     assert history.best_val_loss == min(history.val_loss)
-    assert "stopped by early stopping" in history.describe()
+    assert f"(cap 50, stopped early), val loss {history.best_val_loss:.4g}" in (
+        history.describe())
 
 
 def test_min_epochs_is_respected():
@@ -222,7 +228,7 @@ def test_progress_prints_one_summary_line(capsys, monkeypatch):
 def test_history_reports_a_capped_run_as_not_converged():
     history = History(train_loss=[3.0, 2.0], val_loss=[3.0, 2.0], best_epoch=2, max_epochs=2)
     assert not history.converged
-    assert "the cap, still improving" in history.describe()
+    assert "(cap 2, still improving)" in history.describe()
 
 
 def test_min_delta_stops_a_run_that_only_creeps_down():
@@ -236,3 +242,59 @@ def test_min_delta_stops_a_run_that_only_creeps_down():
     assert strict.best_val_loss <= min(strict.val_loss)  # the best weights are still kept
     with pytest.raises(ValueError, match="min_delta must be 0 or more"):
         fit(nn.Linear(3, 1), (x, y), min_delta=-1, progress=False, device="cpu")
+
+
+# --- the budget: steps, default patience, the plateau test --------------------------------
+
+def test_steps_count_every_batch_of_every_epoch():
+    x, y = linear_data(100)  # batches of 32: 32 + 32 + 32 + 4, four steps per epoch
+    history = fit(nn.Linear(3, 1), (x, y), epochs=5, batch_size=32, progress=False,
+                  device="cpu")
+    assert history.steps == 5 * 4 and history.summary()["steps"] == 20
+    assert "20 steps" in history.describe()
+
+
+def frozen_fit(**kwargs):
+    """A fit with learning rate 0: the validation loss never improves after epoch 1."""
+    x, y = linear_data(64)
+    model = nn.Linear(3, 1)
+    return fit(model, (x, y), val=(x, y), optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
+               progress=False, device="cpu", **kwargs)
+
+
+def test_the_default_patience_of_10_stops_a_stalled_run_at_epoch_11():
+    history = frozen_fit(epochs=50)
+    assert PATIENCE == 10 and history.patience == 10
+    assert history.best_epoch == 1 and history.epochs_run == 11 and history.stopped_early
+    assert history.summary()["patience"] == 10
+
+
+def test_patience_none_runs_every_epoch_and_still_restores_the_best():
+    history = frozen_fit(epochs=15, patience=None)
+    assert history.epochs_run == 15 and not history.stopped_early
+    assert history.patience is None and history.best_epoch == 1
+
+
+def test_the_default_patience_needs_no_validation_data():
+    x, y = linear_data(16)
+    history = fit(nn.Linear(3, 1), (x, y), epochs=12, progress=False, device="cpu")
+    assert history.epochs_run == 12 and history.patience is None
+
+
+def flat_then(values):
+    return History(train_loss=list(values), val_loss=list(values), best_epoch=1,
+                   max_epochs=len(values))
+
+
+def test_plateau_test():
+    assert PLATEAU_EPOCHS == 10
+    assert flat_then([1.0] * 25).plateau  # a flat validation curve of 25 epochs
+    assert not flat_then(0.9 ** np.arange(25)).plateau  # falling 10% per epoch
+    # the last 10 epochs beat the 10 before by 0.5%: a plateau; by 2%: still learning
+    assert flat_then([1.0] * 10 + [0.995] * 10).plateau
+    assert not flat_then([1.0] * 10 + [0.98] * 10).plateau
+    assert not flat_then([1.0] * 19).plateau  # under 20 epochs: not shown
+    assert not History(train_loss=[1.0] * 30).plateau  # no validation data
+    assert flat_then([1.0] * 25).summary()["plateau"] is True
+    assert flat_then([1.0] * 25).describe().endswith("; plateau")
+    assert flat_then(0.9 ** np.arange(25)).describe().endswith("; no plateau")

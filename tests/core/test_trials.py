@@ -31,8 +31,10 @@ def test_each_seed_matches_a_hand_written_run():
     assert not np.allclose(runs.predictions[0], runs.predictions[1])
     np.testing.assert_allclose(predict(runs.model, x[80:], device="cpu"), runs.predictions[0])
     assert runs.n_parameters == 4
-    assert runs.training() == [{"best_epoch": h.best_epoch, "epochs_run": 3, "max_epochs": 3}
-                               for h in runs.histories]
+    assert runs.training() == [  # 64 rows in batches of 16: 4 steps per epoch
+        {"best_epoch": h.best_epoch, "epochs_run": 3, "max_epochs": 3, "patience": 10,
+         "steps": 12, "seconds": round(h.seconds, 1), "plateau": False}
+        for h in runs.histories]
     per_sample = runs.losses(lambda p: (p - y[80:]) ** 2)
     assert per_sample.shape == (2, 16)
 

@@ -247,7 +247,8 @@ def test_fit_ValueError_when_lengths_differ(data):
 
 def test_fit_ValueError_when_patience_has_no_validation(data):
     with pytest.raises(ValueError, match=re.escape(
-            "early stopping (patience) needs validation data: pass val=(X, y).")):
+            "early stopping (patience=2) needs validation data: pass val=(X, y), or leave "
+            "patience out.")):
         fit(model(), data, patience=2, progress=False)
 
 
