@@ -10,52 +10,17 @@ larger grid of cases and sample sizes.
 import numpy as np
 import pytest
 
-from helpers.comparison import compare
-
-REPLICATIONS = 300
-
-
-def ar1(rng, n, phi, rows=2):
-    """Rows of a unit-variance AR(1) series with coefficient ``phi``."""
-    shocks = rng.normal(size=(rows, n)) * np.sqrt(1 - phi**2)
-    z = np.empty((rows, n))
-    z[:, 0] = rng.normal(size=rows)
-    for t in range(1, n):
-        z[:, t] = phi * z[:, t - 1] + shocks[:, t]
-    return z
-
-
-def moving_average(rng, n, q, rows=2):
-    """Rows of a unit-variance MA(q) series: the losses of (q + 1)-step forecasts overlap."""
-    shocks = np.cumsum(rng.normal(size=(rows, n + q + 1)), axis=1)
-    return (shocks[:, q + 1 :] - shocks[:, :n]) / np.sqrt(q + 1)
-
-
-def positive(z, ratio=1.0):
-    """Non-negative losses with mean ``ratio * 1.09``; the differences keep z's dependence."""
-    return ratio * (1 + 0.3 * z) ** 2
-
-
-def rates(make, **kwargs):
-    """False-verdict share and the share of intervals holding the true ratio."""
-    rng = np.random.default_rng(12345)
-    false = covered = 0
-    for _ in range(REPLICATIONS):
-        model, baseline, truth = make(rng)
-        result = compare(model, baseline, **kwargs)
-        false += truth == 1 and result.decided
-        covered += result.ci[0] <= truth <= result.ci[1]
-    return false / REPLICATIONS, covered / REPLICATIONS
+from helpers.comparison.simulate import ar1, moving_average, positive_losses, referee_rates
 
 
 def streaks(rng):
     z = ar1(rng, 1000, 0.9)
-    return positive(z[0]), positive(z[1]), 1.0
+    return positive_losses(z[0]), positive_losses(z[1]), 1.0
 
 
 def overlapping(rng):
     z = moving_average(rng, 1000, 19)
-    return positive(z[0]), positive(z[1]), 1.0
+    return positive_losses(z[0]), positive_losses(z[1]), 1.0
 
 
 def seed_dominated(rng):
@@ -67,7 +32,7 @@ def seed_dominated(rng):
 
 def streaks_with_a_real_gap(rng):
     z = ar1(rng, 1000, 0.9)
-    return positive(z[0], ratio=0.9), positive(z[1]), 0.9
+    return positive_losses(z[0], ratio=0.9), positive_losses(z[1]), 0.9
 
 
 @pytest.mark.parametrize(
@@ -80,18 +45,27 @@ def streaks_with_a_real_gap(rng):
     ids=["ar1-0.9", "ma19-horizon-20", "three-seeds"],
 )
 def test_false_verdicts_stay_below_ten_percent(make, kwargs):
-    false, covered = rates(make, **kwargs)
+    false, covered = referee_rates(make, **kwargs)
     assert false <= 0.10
     assert covered >= 0.90
 
 
 def test_the_interval_covers_a_true_ratio_other_than_one():
-    _, covered = rates(streaks_with_a_real_gap)
+    _, covered = referee_rates(streaks_with_a_real_gap)
     assert covered >= 0.90
 
 
 def test_the_networks_scope_is_not_a_claim_about_the_recipe():
-    # the same three-seed case read as "these networks" would call many false winners:
+    # the same three-seed case read as "these networks" calls many false winners:
     # the scope is what makes the recipe verdict honest
-    false, _ = rates(seed_dominated)
+    false, _ = referee_rates(seed_dominated)
     assert false > 0.25
+
+
+def test_the_generators_have_the_dependence_they_promise():
+    rng = np.random.default_rng(0)
+    z = ar1(rng, 20_000, 0.9, rows=1)[0]
+    assert np.corrcoef(z[1:], z[:-1])[0, 1] == pytest.approx(0.9, abs=0.02)
+    m = moving_average(rng, 400_000, 19, rows=1)[0]
+    assert np.corrcoef(m[19:], m[:-19])[0, 1] == pytest.approx(1 / 20, abs=0.015)
+    assert np.corrcoef(m[20:], m[:-20])[0, 1] == pytest.approx(0.0, abs=0.015)
