@@ -284,8 +284,8 @@ class Benchmark:
             result = self.compare(network, baseline, setting, steps)
             comparisons.append(result)
             rows.append({"setting": setting, "best network": network,
-                         "best classical": baseline, "ratio": format_number(result.ratio),
-                         "95% interval": " to ".join(format_number(v) for v in result.ci),
+                         "best classical": baseline,
+                         "ratio (95% interval)": ratio_phrase(result, short=True),
                          "network is": result.verdict})
         return pd.DataFrame(rows).set_index("setting"), comparisons
 
