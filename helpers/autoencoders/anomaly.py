@@ -59,7 +59,7 @@ from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.autoencoders.stocks import TickerWindows, ticker_windows
 from helpers.comparison import Comparison, compare
 from helpers.config import by_mode
-from helpers.experiments.params import Param, PositiveFloat, PositiveInt
+from helpers.experiments.params import Param, PositiveFloat, PositiveInt, Share
 from helpers.experiments.params import check_params as _check_params
 from helpers.experiments.runner import train_or_resume
 from helpers.training import History, fit, predict
@@ -75,7 +75,7 @@ PARAMS: dict[str, Param] = {
     "lr": Param(PositiveFloat, (0.01,), "Adam learning rate"),
     "clip_grad_norm": Param(PositiveFloat, (1.0,), "largest gradient norm (clipped above)"),
     "k_sigma": Param(PositiveFloat, (3.0,), "an event: a market return beyond k training sd"),
-    "alarm_rate": Param(PositiveFloat, (0.01,), "share of validation days above the threshold"),
+    "alarm_rate": Param(Share, (0.01,), "share of validation days above the threshold"),
 }
 
 

@@ -11,14 +11,19 @@ Examples
     python -m helpers.experiments toy --hidden-size 8 16 --lr 0.1 0.01 \\
         --mode smoke --output runs/toy --resume      # evaluate the saved checkpoints
 
+Options may also come before the task (``python -m helpers.experiments --mode smoke toy``).
+
 Exit status: 0 done; 1 an error (one line, ``error: ...``; the output folder keeps every
 configuration that finished); 2 a bad command line (an unknown task, a bad value, an
-option given twice); 130 (Ctrl-C) or 143 (SIGTERM) interrupted.
+option given twice, a value listed twice); 130 (Ctrl-C) or 143 (SIGTERM) interrupted: the
+configuration being written is written whole, a second Ctrl-C is ignored while the run stops.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import math
 import os
 import sys
 import traceback
@@ -29,9 +34,10 @@ from typing import Any
 
 from helpers.config import DEVICE_VARIABLE, DEVICES, MODE_VARIABLE, MODES
 from helpers.data.errors import DataError
-from helpers.data.interrupts import Terminated, terminate_as_interrupt
-from helpers.experiments.params import Param, PositiveInt
+from helpers.data.interrupts import Terminated
+from helpers.experiments.params import Param, ParamError, PositiveInt, check_params
 from helpers.experiments.runner import TASKS, ConfigFailed, TaskError, load_task, run_grid
+from helpers.experiments.signals import stop_on_signal
 
 __all__ = ["build_parser", "main"]
 
@@ -42,6 +48,10 @@ def _flag(name: str) -> str:
 
 def _argparse_type(param: Param) -> Callable[[str], Any]:
     kind = param.type
+    example = param.default[0]
+    # the plain number behind PositiveInt, Share ...: its parse error is the same for all
+    number = next((base for base in (int, float) if issubclass(kind, base)
+                   and kind is not bool), None)
 
     def convert(text: str) -> Any:
         if kind is bool:
@@ -51,12 +61,36 @@ def _argparse_type(param: Param) -> Callable[[str], Any]:
             if lowered in ("0", "false", "no", "off"):
                 return False
             raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (use true or false)")
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: it is empty; give "
+                                             f"e.g. {example}")
+        if number is not None:
+            what = "a whole number" if number is int else "a number"
+            try:
+                value = number(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError(
+                    f"invalid value {text!r}: give {what}, e.g. {example}") from None
+            if not math.isfinite(value):
+                raise argparse.ArgumentTypeError(
+                    f"invalid value {text!r}: give a finite number, e.g. {example}")
         try:
             return kind(text)
         except (TypeError, ValueError) as exc:
             raise argparse.ArgumentTypeError(
                 f"invalid value {text!r} ({getattr(kind, '__name__', kind)}: {exc})"
             ) from None
+
+    return convert
+
+
+def _output_folder(task: str) -> Callable[[str], Path]:
+    def convert(text: str) -> Path:
+        if not text.strip():  # Path("") is the current folder: runs would land among its files
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r}: it is empty; give the folder for the runs, e.g. "
+                f"--output runs/{task} (or leave --output out for that default)")
+        return Path(text)
 
     return convert
 
@@ -76,6 +110,14 @@ class _Once(argparse.Action):
                        f"{option_string} A B" if self.nargs == "+" else "")
             raise argparse.ArgumentError(self, f"given twice{several}")
         given.add(self.dest)
+        if isinstance(values, list):
+            seen: list[Any] = []
+            for value in values:  # 0.1 and 0.10 are one configuration, trained once
+                if value in seen:
+                    raise argparse.ArgumentError(
+                        self, f"{value} is listed twice; each value trains one "
+                              "configuration, so list it once")
+                seen.append(value)
         setattr(namespace, self.dest, values)
 
 
@@ -111,7 +153,8 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
     common.add_argument("--epochs", type=_argparse_type(Param(PositiveInt, (1,), "")),
                         default=None, action=_Once,
                         help="override the mode's number of epochs")
-    common.add_argument("--output", type=Path, default=Path("runs") / task.NAME, action=_Once,
+    common.add_argument("--output", type=_output_folder(task.NAME),
+                        default=Path("runs") / task.NAME, action=_Once,
                         help="folder for metrics, summary.csv and checkpoints "
                              f"(default: runs/{task.NAME})")
     common.add_argument("--resume", action="store_true",
@@ -132,24 +175,93 @@ def _top_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Run settings that take one value: the word after them is that value, never the task.
+_ONE_VALUE = ("--mode", "--device", "--epochs", "--output")
+
+
+def _task_first(argv: list[str], top: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with the task name first, wherever the reader put it.
+
+    ``--mode smoke toy --lr 0.1`` means ``toy --mode smoke --lr 0.1``; a command line with
+    no task name is an error (exit 2) that says where the name goes.
+    """
+    if not argv:
+        top.parse_args(["--help"])  # prints the help and exits
+    if not argv[0].startswith("-"):
+        return argv
+    for index, word in enumerate(argv):
+        if word in TASKS and argv[index - 1] not in _ONE_VALUE:
+            return [word, *argv[:index], *argv[index + 1:]]
+    if any(word in ("-h", "--help") for word in argv):
+        top.parse_args(["--help"])
+    for index, word in enumerate(argv):  # a misspelt task: say so, not "no task"
+        close = difflib.get_close_matches(word, TASKS, n=2)
+        if close and not word.startswith("-") and argv[index - 1] not in _ONE_VALUE:
+            top.error(f"unknown task {word!r} (did you mean {' or '.join(close)}?); choose "
+                      f"from {', '.join(sorted(TASKS))}")
+    top.error(f"no task name in {' '.join(argv)!r}: put the task first, e.g. "
+              f"python -m helpers.experiments toy {' '.join(argv)} "
+              f"(tasks: {', '.join(sorted(TASKS))})")
+    raise AssertionError("unreachable")  # pragma: no cover - error() exits
+
+
+def _check_values(parser: argparse.ArgumentParser, task: ModuleType,
+                  args: argparse.Namespace) -> None:
+    """Refuse a value that is invalid whatever the others are, as an error on its flag.
+
+    argparse checks what a value *is* (a number, a choice); the task's ``check_params``
+    knows more (``--seed -1``, ``--forget-bias nan``). Rules about combinations of values
+    are left to the runner, which refuses the whole grid (exit 1).
+    """
+    check = getattr(task, "check_params", None) or (
+        lambda params: check_params(task.NAME, params, task.PARAMS))
+    for name in task.PARAMS:
+        for value in getattr(args, name):
+            try:
+                check({name: value})
+            except ParamError as error:
+                if error.name == name:
+                    parser.error(f"argument {_flag(name)}: {error}")
+            except (ValueError, TypeError):
+                pass  # a combination with another parameter's default: the grid decides
+    for option, value, allowed in (("--mode", args.mode, MODES),
+                                   ("--device", args.device, DEVICES)):
+        if value not in allowed:  # argparse checks only what was typed, not the default
+            variable = MODE_VARIABLE if option == "--mode" else DEVICE_VARIABLE
+            parser.error(f"argument {option}: {variable}={value!r} in the environment is not "
+                         f"one of {', '.join(allowed)}; fix it or pass {option}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (argparse errors exit 2).
+
+    A first Ctrl-C (or SIGTERM) stops the run after the configuration being written is
+    written whole; further ones are ignored while it stops.
 
     Examples
     --------
     >>> main(["toy", "--hidden-size", "8", "--mode", "smoke"])  # doctest: +SKIP
     0
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
+    with stop_on_signal():
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        except KeyboardInterrupt as exc:  # before the run began: importing torch, the task
+            print("\ninterrupted before any configuration ran; nothing was written",
+                  file=sys.stderr)
+            return exc.exit_status if isinstance(exc, Terminated) else 130
+
+
+def _main(argv: list[str]) -> int:
     top = _top_parser()
-    if not argv or argv[0].startswith("-"):
-        top.parse_args(argv[:1] or ["--help"])  # prints help (or an error) and exits
-        return 2  # pragma: no cover - parse_args exits first
+    argv = _task_first(argv, top)
     try:
         task = load_task(argv[0])
     except TaskError as exc:
         top.error(str(exc))  # exits 2
-    args = build_parser(task).parse_args(argv[1:])
+    parser = build_parser(task)
+    args = parser.parse_args(argv[1:])
+    _check_values(parser, task, args)
     # the task sizes its run with by_mode, which reads the environment
     os.environ[MODE_VARIABLE] = args.mode
     os.environ[DEVICE_VARIABLE] = args.device
@@ -163,9 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed_everything(0)
     grid = {name: getattr(args, name) for name in task.PARAMS}
     try:
-        with terminate_as_interrupt():
-            table = run_grid(task, grid, device=device, output=args.output,
-                             epochs=args.epochs, resume=args.resume, progress=args.progress)
+        table = run_grid(task, grid, device=device, output=args.output, epochs=args.epochs,
+                         resume=args.resume, progress=args.progress)
     except ConfigFailed as exc:
         cause = exc.__cause__
         if not isinstance(cause, (ValueError, FileNotFoundError, DataError, FloatingPointError)):

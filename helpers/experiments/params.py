@@ -14,7 +14,31 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Param", "PositiveFloat", "PositiveInt", "check_params"]
+__all__ = ["Param", "ParamError", "PositiveFloat", "PositiveInt", "Share", "check_params"]
+
+#: The largest whole number a hyper-parameter may take: seeds and sizes beyond it overflow
+#: NumPy's and PyTorch's 32-bit arguments deep inside training.
+LARGEST_INT = 2**31 - 1
+
+
+class ParamError(ValueError):
+    """One value is invalid on its own (whatever the other parameters are).
+
+    ``name`` is the parameter. The command line turns it into an error on that flag, before
+    anything runs; a rule about a combination of values raises a plain ``ValueError``.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_params("toy", {"lr": float("nan")}, {"lr": Param(float, (0.1,), "rate")})
+    ... except ParamError as error:
+    ...     print(error.name, "|", error)
+    lr | lr=nan must be a finite number
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -61,6 +85,22 @@ class PositiveInt(int):
         return super().__new__(cls, number)
 
 
+class Share(float):
+    """A fraction strictly between 0 and 1 (``Share("1.5")`` raises ``ValueError``).
+
+    Examples
+    --------
+    >>> Share("0.01")
+    0.01
+    """
+
+    def __new__(cls, value: Any) -> Share:
+        number = float(value)
+        if not 0 < number < 1:
+            raise ValueError(f"must be a fraction between 0 and 1 (both excluded), got {value!r}")
+        return super().__new__(cls, number)
+
+
 class PositiveFloat(float):
     """A finite ``float`` above 0 (``PositiveFloat("-1")`` raises ``ValueError``)."""
 
@@ -94,9 +134,13 @@ def check_params(
 
     Raises
     ------
+    ParamError
+        A value that is invalid on its own (a ``ValueError`` naming the parameter):
+        a bool where a number is needed, an empty string, the wrong type, outside the
+        choices, fractional where a whole number is needed, NaN or infinite, above
+        :data:`LARGEST_INT`, or out of range.
     ValueError
-        Unknown names, booleans, values of the wrong type, outside the choices,
-        fractional where a whole number is needed, or out of range.
+        Unknown names.
 
     Examples
     --------
@@ -110,21 +154,39 @@ def check_params(
     checked = {}
     for name, spec in specs.items():
         raw = params.get(name, spec.default[0])
-        if isinstance(raw, bool):  # bool is an int to Python, never a hyper-parameter here
-            raise ValueError(f"{name}={raw!r} must be a {spec.type.__name__}, not a bool")
-        try:
-            value = spec.type(raw)
-        except (TypeError, ValueError) as error:
-            kind = spec.type.__name__
-            raise ValueError(f"{name}={raw!r} is not a valid {kind}: {error}") from None
-        if spec.choices is not None and value not in spec.choices:
-            raise ValueError(f"{name}={raw!r} is not allowed; choose one of "
-                             f"{', '.join(map(str, spec.choices))}")
-        if isinstance(value, int) and isinstance(raw, float) and not raw.is_integer():
-            raise ValueError(f"{name}={raw!r} must be a whole number")
-        if name in positive and not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{name}={raw!r} must be positive")
-        if name in non_negative and not (value >= 0 and math.isfinite(value)):
-            raise ValueError(f"{name}={raw!r} must be zero or positive")
-        checked[name] = value
+        checked[name] = _check_value(name, raw, spec, positive=name in positive,
+                                     non_negative=name in non_negative)
     return checked
+
+
+def _check_value(name: str, raw: Any, spec: Param, *, positive: bool,
+                 non_negative: bool) -> Any:
+    """One value of parameter ``name``, converted; :class:`ParamError` if it is invalid."""
+    kind = spec.type.__name__
+    if spec.type is bool:  # bool("false") is True: only a real bool says what it means
+        if not isinstance(raw, bool):
+            raise ParamError(name, f"{name}={raw!r} must be True or False")
+        return raw
+    if isinstance(raw, bool):  # bool is an int to Python, never a number here
+        raise ParamError(name, f"{name}={raw!r} must be a {kind}, not a bool")
+    if isinstance(raw, str) and not raw.strip():
+        raise ParamError(name, f"{name}={raw!r} is empty; give a {kind}, e.g. "
+                               f"{spec.default[0]!r}")
+    try:
+        value = spec.type(raw)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ParamError(name, f"{name}={raw!r} is not a valid {kind}: {error}") from None
+    if spec.choices is not None and value not in spec.choices:
+        raise ParamError(name, f"{name}={raw!r} is not allowed; choose one of "
+                               f"{', '.join(map(str, spec.choices))}")
+    if isinstance(value, int) and isinstance(raw, float) and not raw.is_integer():
+        raise ParamError(name, f"{name}={raw!r} must be a whole number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParamError(name, f"{name}={raw!r} must be a finite number")
+    if isinstance(value, int) and abs(value) > LARGEST_INT:
+        raise ParamError(name, f"{name}={raw!r} is too large (at most {LARGEST_INT})")
+    if positive and not value > 0:
+        raise ParamError(name, f"{name}={raw!r} must be positive")
+    if non_negative and not value >= 0:
+        raise ParamError(name, f"{name}={raw!r} must be zero or positive")
+    return value

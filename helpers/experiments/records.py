@@ -31,7 +31,7 @@ from typing import Any
 
 from helpers.files import atomic_output
 
-__all__ = ["Folder", "summary_table", "write_json"]
+__all__ = ["RECORD_FIELDS", "Folder", "check_record", "summary_table", "write_json"]
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -77,6 +77,50 @@ def summary_table(rows: Iterable[dict[str, Any]], *, metric: str | None = None,
         table = table.sort_values(metric, ascending=not higher_is_better, kind="stable",
                                   na_position="last")
     return table.reset_index(drop=True)
+
+
+#: The fields of a run record and their JSON types (the summary and --resume read them all).
+RECORD_FIELDS: dict[str, tuple[type, ...]] = {
+    "task": (str,), "config": (str,), "params": (dict,), "metrics": (dict,),
+    "mode": (str,), "seconds": (int, float),
+}
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+             type(None): "null", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def check_record(record: Any, ident: str) -> str | None:
+    """What is wrong with a run record read from ``runs/<ident>.json``, or ``None``.
+
+    A record written by the runner holds every field of :data:`RECORD_FIELDS`; one edited
+    by hand or by another program may not, and would fail only after the training.
+
+    Examples
+    --------
+    >>> check_record({"task": "toy", "config": "h-8", "params": {"h": 8},
+    ...               "metrics": {"mse": 0.5}, "mode": "smoke", "seconds": 1.0}, "h-8")
+    >>> check_record({"task": "toy", "config": "h-8"}, "h-8")
+    "lacks the field 'params' (a run record holds task, config, params, metrics, mode, seconds)"
+    """
+    if not isinstance(record, dict):
+        return f"holds {_json_type(record)}, not a JSON object"
+    for field, kinds in RECORD_FIELDS.items():
+        if field not in record:
+            return (f"lacks the field {field!r} (a run record holds "
+                    f"{', '.join(RECORD_FIELDS)})")
+        value = record[field]
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            return f"has {_json_type(value)} in its field {field!r}, not {_json_type(kinds[0]())}"
+    if record["config"] != ident:
+        return (f"belongs to configuration {record['config']!r} (its field 'config'), "
+                "not to the one its file name says")
+    for name, value in record["metrics"].items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            return f"has {_json_type(value)} as metric {name!r}, not a number"
+    return None
 
 
 class Folder:
@@ -128,23 +172,27 @@ class Folder:
         write_json(self.runs / f"{record['config']}.json", record)
 
     def records(self) -> dict[str, dict[str, Any]]:
-        """Every record in the folder, by configuration id.
+        """Every record in the folder, by configuration id, each checked (:func:`check_record`).
 
         Raises
         ------
         ValueError
-            For a record that is not valid JSON (naming the file and the fix).
+            For a record that is not valid JSON or lacks a field (naming the file, the
+            field and the fix).
         """
         found = {}
         for path in sorted(self.runs.glob("*.json")) if self.runs.is_dir() else []:
             try:
                 record = json.loads(path.read_text())
-                found[record["config"]] = record
-            except (ValueError, KeyError, TypeError) as error:
+            except (ValueError, OSError) as error:
+                problem = f"cannot be read ({type(error).__name__}: {error})"
+            else:
+                problem = check_record(record, path.stem)
+            if problem:
                 raise ValueError(
-                    f"run record {path} cannot be read ({type(error).__name__}: {error}); "
-                    f"delete it and {self.checkpoint(path.stem)} to run that "
-                    "configuration again") from None
+                    f"run record {path} {problem}; delete it and "
+                    f"{self.checkpoint(path.stem)} to run that configuration again")
+            found[record["config"]] = record
         return found
 
     def write_summary(self, records: Iterable[dict[str, Any]], *, metric: str | None,

@@ -11,7 +11,8 @@ they would in a chapter's task. Each training run is recorded in ``CALLS`` and, 
   mid-grid.
 * ``kind="b"`` needs ``hidden_size <= 16`` (a rule only ``check_params`` knows).
 * ``hidden_size >= 16`` trains for ``$FAKE_SLEEP`` seconds (default 0), long enough to
-  interrupt it.
+  interrupt it; with a sleep, it first saves its checkpoint (as ``fit`` saves the best
+  weights so far), so an interrupted run has a staged file to clean up.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from helpers.config import get_mode
 from helpers.experiments.params import Param, PositiveFloat, PositiveInt
 from helpers.experiments.params import check_params as _check_params
 from helpers.experiments.runner import train_or_resume
+from helpers.files import save_checkpoint
 
 NAME = "fake"
 METRIC = "loss"
@@ -60,11 +62,12 @@ def run(params, *, device, epochs=None, checkpoint=None, resume=False, progress=
 
     def train():
         model = build()
-        if p["hidden_size"] >= 16:
-            time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
+        sleep = float(os.environ.get("FAKE_SLEEP", "0"))
+        if p["hidden_size"] >= 16 and sleep:
+            if checkpoint is not None:
+                save_checkpoint(model, checkpoint)
+            time.sleep(sleep)
         if p["hidden_size"] == 13:
-            from helpers.files import save_checkpoint
-
             save_checkpoint(model, checkpoint)
             raise RuntimeError("the fake task breaks for hidden_size=13")
         return model, {"loss": loss, "best_epoch": 3.0}

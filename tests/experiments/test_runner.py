@@ -237,3 +237,93 @@ def re_escape(text: str) -> str:
     import re
 
     return re.escape(text)
+
+
+@pytest.mark.parametrize(("grid_", "error", "message"), [
+    ([{"hidden_size": 4}], TypeError, "grid must map parameter names to lists of values"),
+    ({"hidden_size": []}, ValueError, r"grid\['hidden_size'\] is empty: give at least one "
+                                      r"value, or leave 'hidden_size' out to use its default "
+                                      r"\[4\]"),
+])
+def test_run_grid_refuses_a_grid_it_cannot_read(fake_task, grid_, error, message):
+    with pytest.raises(error, match=message):
+        run_grid("fake", grid_, device="cpu", progress=False)
+    assert fake_task.CALLS == []
+
+
+def test_run_grid_takes_a_single_value_as_one(fake_task):
+    # list("b") is ["b"], but list("ab") would be two one-letter values
+    table = run_grid("fake", {"hidden_size": 8, "kind": "b"}, device="cpu", progress=False)
+    assert table[["hidden_size", "kind"]].values.tolist() == [[8, "b"]]
+
+
+@pytest.mark.parametrize(("settings", "error", "message"), [
+    ({"output": ""}, ValueError, "output='' is empty"),
+    ({"output": 3}, TypeError, "output=3 must be a folder path"),
+    ({"epochs": 0}, ValueError, "epochs=0 must be a whole number of at least 1, or None"),
+    ({"epochs": 1.5}, ValueError, "epochs=1.5 must be a whole number"),
+    ({"epochs": True}, ValueError, "epochs=True must be a whole number"),
+    ({"resume": "no"}, TypeError, "resume='no' must be True or False"),
+])
+def test_run_grid_refuses_bad_settings_before_training(fake_task, settings, error, message):
+    with pytest.raises(error, match=message):
+        run_grid("fake", {"hidden_size": [4]}, device="cpu", progress=False, **settings)
+    assert fake_task.CALLS == []
+
+
+def test_record_lacking_a_field_is_refused_before_training(fake_task, tmp_path):
+    grid(tmp_path, [4])
+    path = tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json"
+    record = json.loads(path.read_text())
+    del record["params"]
+    path.write_text(json.dumps(record))
+    fake_task.CALLS.clear()
+    for resume in (False, True):
+        with pytest.raises(ValueError, match=r"hidden_size-4_learning_rate-0\.1_kind-a\.json "
+                                             r"lacks the field 'params'"):
+            grid(tmp_path, [4], resume=resume)
+    assert fake_task.CALLS == []
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (float("nan"), "lr=nan must be a finite number"),
+    (True, "lr=True must be a float, not a bool"),
+    ("  ", "lr='  ' is empty; give a float, e.g. 0.1"),
+    (2**40, None),
+])
+def test_check_params_refuses_values_that_are_invalid_on_their_own(raw, message):
+    from helpers.experiments.params import ParamError, check_params
+
+    specs = {"lr": Param(float, (0.1,), "rate"), "seed": Param(int, (0,), "seed")}
+    with pytest.raises(ParamError) as info:
+        check_params("t", {"lr": raw} if message else {"seed": raw}, specs)
+    assert info.value.name == ("lr" if message else "seed")
+    assert str(info.value).startswith(message or f"seed={2**40} is too large (at most "
+                                                  "2147483647)")
+
+
+def test_check_params_reads_only_real_booleans():
+    from helpers.experiments.params import ParamError, check_params
+
+    specs = {"flag": Param(bool, (True,), "a switch")}
+    assert check_params("t", {"flag": False}, specs) == {"flag": False}
+    with pytest.raises(ParamError, match=r"flag='false' must be True or False"):
+        check_params("t", {"flag": "false"}, specs)  # bool("false") would be True
+
+
+def test_a_signal_during_a_deferred_block_arrives_after_it():
+    import signal
+
+    from helpers.experiments.signals import signals_deferred, stop_on_signal
+
+    done = []
+    with stop_on_signal():
+        with pytest.raises(KeyboardInterrupt):
+            with signals_deferred():
+                signal.raise_signal(signal.SIGINT)
+                signal.raise_signal(signal.SIGINT)
+                done.append("written")
+        signal.raise_signal(signal.SIGINT)  # stopping already: ignored
+        done.append("reported")
+    assert done == ["written", "reported"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
