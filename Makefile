@@ -72,6 +72,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_windowing.py
 	$(PY) benchmarks/bench_forecast.py
 	$(PY) benchmarks/bench_fit.py
+	$(PY) benchmarks/bench_minute_csv.py
+	$(PY) benchmarks/bench_referee.py
 
 clean:
 	rm -rf _build

@@ -40,11 +40,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
-from helpers.validation import check_finite, check_positive_int, to_numpy
+from helpers.validation import as_numbers, check_finite, check_model, check_positive_int, to_numpy
 
 Step = Callable[[torch.Tensor, Any], tuple[torch.Tensor, Any]]
 
@@ -55,9 +54,11 @@ def _prepare(model: nn.Module, context, steps: int) -> tuple[torch.Tensor, Calla
     The un-shaper turns a ``(batch, steps, 1)`` result back into the caller's
     layout and type (1-D, 2-D or 3-D; numpy or torch).
     """
+    check_model(model)
     check_positive_int(steps, "steps")
     is_numpy = not isinstance(context, torch.Tensor)
-    tensor = torch.as_tensor(np.asarray(context) if is_numpy else context)
+    tensor = torch.as_tensor(as_numbers(context, "context") if is_numpy or context.is_meta
+                             else context)
     ndim = tensor.ndim
     if ndim == 1:
         tensor = tensor[None, :, None]
@@ -70,10 +71,10 @@ def _prepare(model: nn.Module, context, steps: int) -> tuple[torch.Tensor, Calla
         )
     if tensor.shape[1] < 1:
         raise ValueError("context is empty: give at least one observed sample.")
-    check_finite(tensor, "context")
     parameter = next(model.parameters(), None)
     device = parameter.device if parameter is not None else torch.device("cpu")
     dtype = parameter.dtype if parameter is not None else torch.float32
+    check_finite(tensor, "context", float32=dtype == torch.float32)  # checked before the cast
     tensor = tensor.to(device=device, dtype=dtype)
 
     def unshape(result: torch.Tensor):

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.validation import check_finite, check_shapes_match, to_numpy
+from helpers.validation import as_numbers, check_finite, check_shapes_match
 
 __all__ = [
     "cross_correlation",
@@ -46,10 +46,31 @@ def _squeeze(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(shape[:1]) + tuple(d for d in shape[1:] if d != 1)
 
 
+def _check_aligned(a: Any, b: Any, names: tuple[str, str]) -> None:
+    """Refuse pandas objects that hold the same index labels in different orders.
+
+    Row ``i`` of one is then another time than row ``i`` of the other. (Wholly
+    different labels, e.g. a fresh ``RangeIndex``, pair by position, as arrays do.)
+    """
+    ia, ib = getattr(a, "index", None), getattr(b, "index", None)
+    if not (isinstance(ia, pd.Index) and isinstance(ib, pd.Index)) or ia.equals(ib):
+        return
+    try:
+        same = len(ia) == len(ib) and ia.sort_values().equals(ib.sort_values())
+    except TypeError:  # labels that cannot be sorted
+        same = False
+    if same:
+        raise ValueError(
+            f"{names[0]} and {names[1]} hold the same index labels in different orders: row i "
+            f"of one is not row i of the other. Align them first: "
+            f"{names[1]} = {names[1]}.reindex({names[0]}.index).")
+
+
 def _pair(y_true: Any, y_pred: Any, names: tuple[str, str] = ("y_true", "y_pred")
           ) -> tuple[np.ndarray, np.ndarray]:
     """Two finite float arrays of one shape, flattened, or an error that says what is wrong."""
-    t, p = to_numpy(y_true, dtype=float), to_numpy(y_pred, dtype=float)
+    _check_aligned(y_true, y_pred, names)
+    t, p = as_numbers(y_true, names[0], float), as_numbers(y_pred, names[1], float)
     check_shapes_match(_squeeze(t.shape), _squeeze(p.shape), names,
                        hint="Pass one prediction per observation, in the same layout.")
     if t.size == 0:
@@ -144,7 +165,7 @@ def directional_accuracy(y_true: Any, y_pred: Any, last: Any) -> float:
     0.75
     """
     t, p = _pair(y_true, y_pred)
-    t, b = _pair(t, last, ("y_true", "last"))
+    t, b = _pair(y_true, last, ("y_true", "last"))
     true_sign = np.sign(t - b)
     pred_sign = np.sign(p - b)
     moved = true_sign != 0
@@ -157,12 +178,15 @@ def directional_accuracy(y_true: Any, y_pred: Any, last: Any) -> float:
 def persistence(last: Any) -> np.ndarray:
     """The naive forecast: the next value equals the last known one.
 
+    ``last`` may be an array, a list, a Series or a tensor (on any device,
+    requiring gradients or not); the forecast is a float array of its values.
+
     Examples
     --------
     >>> persistence([3.0, 4.0]).tolist()
     [3.0, 4.0]
     """
-    return np.asarray(last, dtype=float).ravel().copy()
+    return as_numbers(last, "last", float).ravel().copy()
 
 
 def forecast_table(

@@ -29,8 +29,11 @@ import inspect
 from collections.abc import Callable
 from typing import Literal
 
+import numpy as np
 import torch
 from torch import Tensor, nn
+
+from helpers.validation import check_number, check_positive_int
 
 __all__ = [
     "HEADS",
@@ -66,8 +69,10 @@ def remember_args(init: Callable) -> Callable:
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
         init(self, *args, **kwargs)
-        # set after __init__ returns, so a subclass's arguments win over its parent's
-        self.model_args = {k: v for k, v in bound.arguments.items() if k != "self"}
+        # set after __init__ returns, so a subclass's arguments win over its parent's;
+        # NumPy scalars become Python numbers, which a weights-only checkpoint can load
+        self.model_args = {k: v.item() if isinstance(v, np.generic) else v
+                           for k, v in bound.arguments.items() if k != "self"}
 
     return wrapper
 
@@ -168,12 +173,13 @@ class WindowRegressor(nn.Module):
         output_size: int = 1,
     ) -> None:
         super().__init__()
-        _check_sizes(n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
-                     output_size=output_size, dropout=dropout)
+        n_features, hidden_size, num_layers, output_size, dropout = _check_sizes(
+            n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
+            output_size=output_size, dropout=dropout)
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}.")
-        if lookback is not None and lookback < 1:
-            raise ValueError(f"lookback must be at least 1, got {lookback}.")
+        if lookback is not None:
+            lookback = check_positive_int(lookback, "lookback")
         if head == "flatten" and lookback is None:
             raise ValueError(
                 "head='flatten' needs lookback: the linear layer takes lookback * hidden_size "
@@ -205,7 +211,8 @@ class WindowRegressor(nn.Module):
         Tensor
             Shape ``(batch, output_size)``.
         """
-        x = check_sequence_batch(x, self.n_features, type(self).__name__, self.lookback)
+        x = check_sequence_batch(x, self.n_features, type(self).__name__, self.lookback,
+                                 self.head.weight.dtype)
         outputs, _ = self.lstm(x)  # (batch, time, hidden_size), top layer only
         if self.head_type == "last":
             features = outputs[:, -1, :]
@@ -255,8 +262,9 @@ class SequenceRegressor(nn.Module):
         output_size: int = 1,
     ) -> None:
         super().__init__()
-        _check_sizes(n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
-                     output_size=output_size, dropout=dropout)
+        n_features, hidden_size, num_layers, output_size, dropout = _check_sizes(
+            n_features=n_features, hidden_size=hidden_size, num_layers=num_layers,
+            output_size=output_size, dropout=dropout)
         self.n_features = n_features
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -290,7 +298,8 @@ class SequenceRegressor(nn.Module):
         the model follows the stateful protocol of :mod:`helpers.forecast`, so a
         next-step model rolls out ``steps`` values in ``O(steps)``.
         """
-        x = check_sequence_batch(x, self.n_features, type(self).__name__)
+        x = check_sequence_batch(x, self.n_features, type(self).__name__,
+                                 dtype=self.head.weight.dtype)
         outputs, state = self.lstm(x, state)
         return self.head(self.dropout(outputs)), state
 
@@ -321,24 +330,14 @@ class SequenceRegressor(nn.Module):
         return fast_step
 
 
-def _check_sizes(
-    *, n_features: int, hidden_size: int, num_layers: int, output_size: int, dropout: float
-) -> None:
-    for name, value in [
-        ("n_features", n_features),
-        ("hidden_size", hidden_size),
-        ("num_layers", num_layers),
-        ("output_size", output_size),
-    ]:
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+def _check_sizes(**sizes: float) -> list:
+    """The sizes as ints (NumPy integers welcome; ``True`` and ``2.5`` not) and the dropout."""
+    dropout = check_number(sizes.pop("dropout"), "dropout", "[0,1)")
+    return [check_positive_int(value, name) for name, value in sizes.items()] + [dropout]
 
 
-def check_sequence_batch(
-    x: Tensor, n_features: int, model: str, lookback: int | None = None
-) -> Tensor:
+def check_sequence_batch(x: Tensor, n_features: int, model: str, lookback: int | None = None,
+                         dtype: torch.dtype | None = None) -> Tensor:
     """Check a batch-first batch of sequences, adding the feature axis of univariate input.
 
     The one input check of every recurrent model in the book: the message
@@ -356,14 +355,14 @@ def check_sequence_batch(
             f"{model} expects a torch.Tensor of shape {expected}, got {type(x).__name__}; "
             "convert with torch.as_tensor(x, dtype=torch.float32)."
         )
+    if not x.is_floating_point() or x.dtype != (dtype or x.dtype):  # refused, never cast
+        raise TypeError(f"{model} computes in {dtype or 'floating point'} but got a {x.dtype} "
+                        f"tensor; convert it: x.to({dtype or torch.float32}) (fit, evaluate and "
+                        "predict do that for you).")
     if x.ndim == 2 and n_features == 1:
         x = x.unsqueeze(-1)
     if x.ndim != 3:
-        hint = (
-            " A single window needs a batch axis: x.unsqueeze(0)."
-            if x.ndim == 2
-            else ""
-        )
+        hint = " A single window needs a batch axis: x.unsqueeze(0)." if x.ndim == 2 else ""
         raise ValueError(
             f"{model} expects input of shape {expected}, got {tuple(x.shape)}.{hint}"
         )

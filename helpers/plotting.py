@@ -8,6 +8,10 @@ Examples
 
 from __future__ import annotations
 
+import base64
+import math
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,32 +19,128 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 TRUTH_COLOR = "0.2"
 MODEL_COLORS = sns.color_palette("colorblind")
 
+# A figure is read on two screens: a 390-px phone draws it PHONE_COLUMN_PX wide, a laptop at
+# its natural size, FIGURE_DPI CSS pixels per inch. Text of s points in a figure w inches wide
+# is s * PHONE_COLUMN_PX / (72 * w) CSS px tall on the phone. Tick and axis labels stick out
+# of the axes, and the stored PNG is cropped to them (bbox "tight"), so it comes out up to
+# LABEL_SPILL inches wider than its figsize: for 11 px there, every text is TEXT_PT points
+# (15.6 px on a laptop).
+FIGURE_WIDTH = 5.5  # inches; keep every figure at most MAX_FIGURE_WIDTH wide
+MAX_FIGURE_WIDTH = 7.0
+LABEL_SPILL = 0.5  # inches
+PHONE_COLUMN_PX = 342  # the article column of a 390-px phone (tests/browser measure it)
+MIN_TEXT_PX = 11
+FIGURE_DPI = 80  # CSS px per inch; PNGs are stored at twice that ("retina")
+TEXT_PT = math.ceil(MIN_TEXT_PX * 72 * (FIGURE_WIDTH + LABEL_SPILL) / PHONE_COLUMN_PX)
+#: PNG text chunks that carry a figure's smallest text (points) to the book's browser check
+PNG_TEXT_KEY, PNG_TICK_KEY = "lstmbook:min-text-pt", "lstmbook:min-tick-pt"
+
+
+def book_figsize(height: float = 3.6, width: float = FIGURE_WIDTH) -> tuple[float, float]:
+    """A figure size in inches that stays readable on a phone: ``(width, height)``.
+
+    Stack panels vertically (``plt.subplots(2, 1, figsize=book_figsize(6))``) rather
+    than side by side: a wider figure is drawn smaller on a phone, and so is its text.
+    Up to 7 inches stays readable only where nothing sticks out of the axes (no legend
+    beside them); the default width leaves room for tick and axis labels.
+
+    Examples
+    --------
+    >>> book_figsize(4)
+    (5.5, 4)
+    >>> book_figsize(4, width=9)
+    Traceback (most recent call last):
+    ...
+    ValueError: width=9 inches: a figure wider than 7.0 inches is unreadable on a phone; ...
+    """
+    if not 0 < width <= MAX_FIGURE_WIDTH:
+        raise ValueError(f"width={width} inches: a figure wider than {MAX_FIGURE_WIDTH} inches "
+                         "is unreadable on a phone; stack its panels vertically and keep the "
+                         f"width at most {MAX_FIGURE_WIDTH}.")
+    return (width, height)
+
 
 def use_book_style() -> None:
-    """Apply the book's plot style: seaborn whitegrid, readable sizes, sharp images.
+    """Apply the book's plot style: seaborn whitegrid, text readable on a phone, sharp images.
 
-    In Jupyter, figures are stored as PNGs at twice their displayed
-    resolution ("retina"), so they stay sharp on high-density screens and
-    when a phone shrinks them.
+    Figures are FIGURE_WIDTH inches wide with every text TEXT_PT points (see the
+    constants above). In Jupyter, figures are stored as PNGs at twice their displayed
+    resolution ("retina"), so they stay sharp on high-density screens, and each PNG
+    records its smallest text size (:func:`figure_png`) for the book's browser check.
     """
-    # a slightly larger font than seaborn's notebook default: on a phone the book
-    # shrinks a 7-inch figure to under half its size, and ticks must stay legible
-    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind", font_scale=1.15)
-    plt.rcParams.update(
-        {"figure.figsize": (7, 3.4), "figure.dpi": 100, "axes.titlesize": "medium"}
-    )
+    sizes = {key: TEXT_PT for key in (
+        "font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
+        "legend.fontsize", "legend.title_fontsize")}
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind", rc={
+        **sizes, "axes.titlesize": TEXT_PT + 1, "figure.titlesize": TEXT_PT + 1,
+        "figure.figsize": book_figsize(), "figure.dpi": FIGURE_DPI,
+    })
     try:
         from IPython import get_ipython
     except ImportError:
         return
-    if get_ipython() is not None:
+    shell = get_ipython()
+    if shell is not None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("retina")
+        shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+
+
+def smallest_text(fig: Figure) -> dict[str, float]:
+    """The smallest font size in points of the figure's visible text, and of its tick labels.
+
+    Call it after the figure has been drawn (tick labels get their text when drawn).
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("a", fontsize=20); _ = ax.set_xlabel("b", fontsize=9)
+    >>> fig.canvas.draw(); smallest_text(fig)["text"]
+    9.0
+    >>> plt.close(fig)
+    """
+    def shown(text: Text) -> bool:
+        return bool(text.get_visible() and text.get_text().strip()
+                    and (text.axes is None or text.axes.get_visible()))
+
+    texts = [t for t in fig.findobj(Text) if shown(t)]
+    ticks = [t for ax in fig.axes if ax.get_visible() for axis in (ax.xaxis, ax.yaxis)
+             for t in axis.get_ticklabels(which="both") if shown(t)]
+    return {"text": min((t.get_fontsize() for t in texts), default=0.0),
+            "ticks": min((t.get_fontsize() for t in ticks), default=0.0)}
+
+
+def figure_png(fig: Figure) -> tuple[str, dict[str, int]] | None:
+    """The figure as Jupyter stores it: a retina PNG (base64) and its display size.
+
+    The PNG carries the figure's smallest text and tick-label sizes in points as text
+    chunks (``PNG_TEXT_KEY``, ``PNG_TICK_KEY``); with the PNG's own dots per inch they
+    give the size the text is drawn at on any screen.
+    """
+    from IPython.core.pylabtools import print_figure
+
+    png = print_figure(fig, fmt="retina", base64=False)
+    if png is None:  # an empty figure shows nothing
+        return None
+    sizes = smallest_text(fig)  # print_figure drew it: tick labels hold their text now
+    chunks = b"".join(_png_chunk(b"tEXt", f"{key}\0{sizes[name]:g}".encode("latin-1"))
+                      for key, name in ((PNG_TEXT_KEY, "text"), (PNG_TICK_KEY, "ticks")))
+    at = png.index(b"IDAT") - 4  # before the image data, where readers look for text
+    png = png[:at] + chunks + png[at:]
+    width, height = struct.unpack(">II", png[16:24])  # from the IHDR chunk
+    return base64.b64encode(png).decode("ascii"), {"width": width // 2, "height": height // 2}
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(
+        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
 def plot_loss_curves(

@@ -114,6 +114,10 @@ def record(
     Result
         The entry as written, with the current mode and today's date (UTC).
     """
+    if isinstance(value, bool | str | bytes) or not hasattr(value, "__float__"):
+        raise TypeError(f"value of result {name!r} must be a number, got {value!r}.")
+    if not (isinstance(name, str) and name.strip()):
+        raise TypeError(f"name must say what the number is, e.g. 'LSTM test RMSE', got {name!r}.")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"result {name!r} of {notebook!r} is {value}; only finite numbers.")
@@ -175,6 +179,9 @@ def record_comparison(
     >>> result = compare(0.5 * e + 0.1, e, model="LSTM", baseline="persistence")
     >>> record_comparison("02_multivariate_windowing", result)  # doctest: +SKIP
     """
+    if not all(hasattr(comparison, k) for k in ("ratio", "ci", "verdict", "exact", "scope")):
+        raise TypeError(f"comparison must be what helpers.comparison.compare returns, got "
+                        f"{type(comparison).__name__}.")
     value, unit = comparison.ratio, f"{comparison.metric} ratio"
     if comparison.exact:
         who = {"baseline": comparison.baseline, "model": comparison.model,

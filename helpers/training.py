@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,10 +38,11 @@ from torch import nn
 
 from helpers.config import ProgressLine, resolve_device
 from helpers.validation import (
-    check_finite,
+    check_data,
     check_fit_settings,
+    check_inputs,
+    check_model,
     check_outputs,
-    check_pair,
     check_positive_int,
     is_elementwise,
     to_numpy,
@@ -147,13 +147,8 @@ def _batches(data, batches: Batches | None, device, batch_size, order, labels=Fa
 
 
 def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batches | None:
-    if isinstance(data, (tuple, list)):
-        inputs, targets = check_pair(data, name)
-        targets = tuple(targets) if isinstance(targets, list) else targets
-        return Batches(inputs, targets, device, labels=not is_elementwise(loss_fn))
-    if not isinstance(data, Iterable) or isinstance(data, (str, bytes, os.PathLike)):
-        check_pair(data, name)  # raises the TypeError that explains what to pass
-    return None
+    pair = check_data(data, name)  # None: an iterable of batches (a DataLoader)
+    return None if pair is None else Batches(*pair, device, labels=not is_elementwise(loss_fn))
 
 
 def fit(
@@ -191,7 +186,7 @@ def fit(
     loss_fn
         ``loss_fn(outputs, targets) -> scalar tensor``; default: mean squared error.
     metrics
-        Name to ``metric(outputs, targets) -> scalar tensor`` (a batch mean,
+        Name to ``metric(outputs, targets) -> scalar tensor`` (or number; a batch mean,
         e.g. accuracy), recorded per epoch for training and validation data.
     optimizer
         Defaults to Adam with learning rate ``lr``.
@@ -219,22 +214,26 @@ def fit(
     Raises
     ------
     ValueError
-        For data of unequal lengths, NaN/inf in the data (naming the row),
-        outputs and targets of different shapes, or bad sizes.
+        For data of unequal lengths, text, NaN/inf or values beyond float32's
+        range (naming the row: arrays and tensors of any real dtype are cast to
+        float32), outputs and targets that would broadcast, an optimizer that
+        holds none of the model's parameters, or bad settings.
+    TypeError
+        For a model that is not a built ``nn.Module``, or data that is not a pair.
     FloatingPointError
         If the training loss itself becomes NaN or infinite (divergence).
     """
     if isinstance(patience, str) and patience == "auto":  # a patience passed is checked
         patience = PATIENCE if val is not None else None
-    epochs, min_epochs, batch_size, patience = check_fit_settings(
-        epochs=epochs, min_epochs=min_epochs, batch_size=batch_size, patience=patience,
-        clip_grad_norm=clip_grad_norm, min_delta=min_delta, has_val=val is not None)
+    epochs, min_epochs, batch_size, patience, metrics = check_fit_settings(
+        model, optimizer, metrics, lr=lr, seed=seed, epochs=epochs, min_epochs=min_epochs,
+        batch_size=batch_size, patience=patience, clip_grad_norm=clip_grad_norm,
+        min_delta=min_delta, has_val=val is not None)
     device = resolve_device(device)
     loss_fn = loss_fn or nn.MSELoss()
     train_batches = _prepare(train, "train", device, loss_fn)
     val_batches = _prepare(val, "val", device, loss_fn) if val is not None else None
     model.to(device)
-    metrics = dict(metrics or {})
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
     generator = np.random.default_rng(seed)
     if seed is not None:
@@ -358,6 +357,7 @@ def evaluate(model: nn.Module, data: Any, *, loss_fn: LossFn | None = None,
     >>> evaluate(torch.nn.Linear(2, 1), (torch.ones(8, 2), torch.ones(8, 1)), device="cpu") >= 0
     True
     """
+    check_model(model)
     batch_size = check_positive_int(batch_size, "batch_size")
     device = resolve_device(device)
     loss_fn = loss_fn or nn.MSELoss()
@@ -385,11 +385,10 @@ def predict(
     >>> predict(torch.nn.Linear(2, 1), torch.zeros(5, 2), device="cpu").shape
     (5, 1)
     """
+    check_model(model)
     batch_size = check_positive_int(batch_size, "batch_size")
     device = resolve_device(device)
-    if len(inputs) == 0:
-        raise ValueError("inputs are empty: nothing to predict.")
-    check_finite(inputs, "inputs")
+    inputs = check_inputs(inputs)  # numbers, finite, in float32's range, not empty
     model.to(device).eval()
     chunks = [model(as_tensor(inputs[start : start + batch_size], device))
               for start in range(0, len(inputs), batch_size)]

@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.validation import check_positive_int
+
 __all__ = ["SeedRuns", "expand_grid", "grid_search", "run_seeds"]
 
 #: ``fit`` arguments that :func:`run_seeds` sets itself.
@@ -117,7 +119,17 @@ def run_seeds(
 
     from helpers.training import fit, predict
 
-    seeds = tuple(int(seed) for seed in seeds)
+    if not callable(build) or isinstance(build, torch.nn.Module):
+        raise TypeError(f"build must be a function that returns a new model, e.g. build=lambda: "
+                        f"WindowRegressor(1, 32), got {type(build).__name__}: one model for "
+                        "every seed would carry its training from seed to seed.")
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence | np.ndarray):
+        raise TypeError(f"seeds must be a list of whole numbers, e.g. seeds=[0, 1, 2], got "
+                        f"{seeds!r}.")
+    seeds = tuple(check_positive_int(seed, "each seed", minimum=0) for seed in seeds)
+    if not isinstance(fit_kwargs, Mapping | None):
+        raise TypeError(f"fit_kwargs must be a dict of fit's arguments, e.g. fit_kwargs="
+                        f"{{'epochs': 20}}, got {type(fit_kwargs).__name__}.")
     if not seeds:
         raise ValueError("seeds is empty: pass at least one seed, e.g. seeds=[0, 1, 2].")
     if len(set(seeds)) != len(seeds):

@@ -13,10 +13,9 @@ Vocabulary, used the same way everywhere in the book:
 ``stride``
     The spacing between the starts of consecutive windows.
 
-``make_windows`` returns *views* of the input, not copies: window ``i`` is the
-same memory as rows ``i .. i+lookback-1``. A million-row series is windowed in
-microseconds and with no extra memory; only the batches a model actually
-consumes are ever copied (:class:`Batches`).
+``make_windows`` returns *views* of the input, not copies (window ``i`` is the
+memory of rows ``i .. i+lookback-1``): a million-row series is windowed in
+microseconds; only the batches a model consumes are copied (:class:`Batches`).
 
 Examples
 --------
@@ -32,7 +31,8 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ import pandas as pd
 import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
-from helpers.validation import check_finite, check_positive_int, check_time_order
+from helpers.validation import as_numbers, check_finite, check_positive_int, check_time_order
 
 __all__ = [
     "Batches",
@@ -113,9 +113,9 @@ def make_windows(
     Raises
     ------
     ValueError
-        For lookback < 1, horizon < 0, steps < 1, too short a series,
-        mismatched lengths, non-numeric columns, or NaN/inf values (the error
-        names the first bad row).
+        For sizes out of range, too short a series, mismatched lengths, text,
+        NaN/inf (naming the first bad row), or a time index out of order. An
+        ``x`` with fewer rows than columns, (features, time) by mistake, warns.
     """
     lookback = check_positive_int(lookback, "lookback")
     horizon = check_positive_int(horizon, "horizon", minimum=0)
@@ -132,11 +132,13 @@ def make_windows(
     n = n_windows(len(x_arr), lookback=lookback, horizon=horizon, steps=steps or 1)
     if n < 1:
         need = lookback + horizon + (steps or 1) - 1
-        raise ValueError(
-            f"series of {len(x_arr)} rows is too short for lookback={lookback}, "
-            f"horizon={horizon}" + (f", steps={steps}" if steps else "") + f": it needs at "
-            f"least {need} rows."
-        )
+        raise ValueError(f"series of {len(x_arr)} rows is too short for lookback={lookback}, "
+                         f"horizon={horizon}" + (f", steps={steps}" if steps else "")
+                         + f": it needs at least {need} rows.")
+    if x_arr.ndim == 2 and len(x_arr) < x_arr.shape[1]:
+        warnings.warn(f"x has shape {tuple(x_arr.shape)}: {len(x_arr)} time steps of "
+                      f"{x_arr.shape[1]} features. If its rows are features and its columns "
+                      "time steps, pass x.T (make_windows wants (time, features)).", stacklevel=2)
     check_finite(x_arr, "x")
     if y is not None:
         check_finite(y_arr, "y")
@@ -158,9 +160,8 @@ def make_windows(
     return windows[::stride], _read_only(targets[::stride])
 
 
-def _torch_windows(
-    x: torch.Tensor, y: torch.Tensor, lookback: int, start: int, n: int, steps: int | None
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _torch_windows(x: torch.Tensor, y: torch.Tensor, lookback: int, start: int, n: int,
+                   steps: int | None) -> tuple[torch.Tensor, torch.Tensor]:
     windows = x.unfold(0, lookback, 1)[:n]
     if x.ndim == 2:
         windows = windows.transpose(1, 2)
@@ -178,22 +179,16 @@ def _as_array(data: Any, name: str) -> np.ndarray | torch.Tensor:
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         bad = [str(c) for c, kind in frame.dtypes.items() if not _is_numeric(kind)]
         if bad:
-            raise ValueError(
-                f"{name} has non-numeric column(s) {bad}; convert or drop them before windowing."
-            )
+            raise ValueError(f"{name} has non-numeric column(s) {bad}; convert or drop them "
+                             "before windowing.")
         data = data.to_numpy()
-    elif not isinstance(data, torch.Tensor):
-        data = np.asarray(data)
-    if isinstance(data, np.ndarray) and not (
-        np.issubdtype(data.dtype, np.number) or data.dtype == bool
-    ):
-        raise ValueError(f"{name} has dtype {data.dtype}; windowing needs numbers.")
+    elif not isinstance(data, torch.Tensor) or data.is_meta:
+        data = as_numbers(data, name)  # refuses text, ragged lists, None, meta tensors
     if isinstance(data, torch.Tensor) and (data.is_complex() or data.dtype == torch.bool):
         raise ValueError(f"{name} has dtype {data.dtype}; windowing needs real numbers.")
     if data.ndim not in (1, 2):
-        raise ValueError(
-            f"{name} must have shape (time,) or (time, features), got {tuple(data.shape)}."
-        )
+        raise ValueError(f"{name} must have shape (time,) or (time, features), got "
+                         f"{tuple(data.shape)}.")
     return data
 
 
@@ -207,8 +202,9 @@ def chronological_split(table: Any, fractions: tuple[float, ...]) -> list[Any]:
     Parameters
     ----------
     table
-        Rows in time order: a DataFrame, Series or array. A pandas object with
-        a time index (or a ``timestamp`` column) that is not ascending is refused.
+        Rows in time order: a DataFrame, Series, array or tensor. A pandas object
+        with a time index or column (datetimes, periods, date text) out of order
+        is refused, and so is a split between two rows of the same time.
     fractions
         Share of the rows per part, summing to 1, e.g. ``(0.8, 0.1, 0.1)`` for
         train/validation/test. Each part gets ``int(fraction * n)`` rows; the
@@ -216,24 +212,34 @@ def chronological_split(table: Any, fractions: tuple[float, ...]) -> list[Any]:
 
     Raises
     ------
-    ValueError
-        For fractions that are not positive or do not sum to 1, a part that
-        would be empty, or rows out of time order.
+    TypeError, ValueError
+        For what is not a table or shares summing to 1, an empty part, or times out of order.
 
     Examples
     --------
     >>> [len(part) for part in chronological_split(np.arange(10), (0.8, 0.2))]
     [8, 2]
     """
+    if isinstance(table, (str, bytes, Mapping, set)) or not hasattr(table, "__len__"):
+        raise TypeError(f"table must be rows in time order (a DataFrame, Series, array or "
+                        f"tensor), got {type(table).__name__}.")
+    if not isinstance(fractions, Iterable) or isinstance(fractions, str):
+        raise TypeError(f"fractions must be the share of each part, e.g. (0.8, 0.2) for train "
+                        f"and test, got {fractions!r}.")
     fractions = tuple(fractions)
-    if len(fractions) < 2 or any(not f > 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
+    shares = all(isinstance(f, (float, int, np.number)) and f > 0 for f in fractions)
+    if len(fractions) < 2 or not shares or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(f"fractions must be 2+ positive shares summing to 1, got {fractions}.")
-    check_time_order(table, "table")
-    n = len(table)
+    times, n = check_time_order(table, "table"), len(table)
     bounds = np.cumsum([0] + [int(f * n) for f in fractions[:-1]] + [0])
     bounds[-1] = n
     if (np.diff(bounds) < 1).any():
         raise ValueError(f"{n} rows are too few to split by {fractions}: a part would be empty.")
+    for cut in bounds[1:-1] if times is not None else ():
+        if times[cut - 1] == times[cut]:
+            raise ValueError(f"table repeats the time {times[cut]} in rows {cut - 1} and {cut}, "
+                             "and the split falls between them: one moment would sit in two "
+                             "parts. Drop or merge the repeated rows first.")
     take = table.iloc if isinstance(table, (pd.Series, pd.DataFrame)) else table
     return [take[a:b] for a, b in itertools.pairwise(bounds)]
 
@@ -247,10 +253,9 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 class WindowDataset(torch.utils.data.Dataset):
     """The windows of :func:`make_windows` as a map-style PyTorch ``Dataset``.
 
-    For readers who prefer ``torch.utils.data.DataLoader`` batching. The
-    windows stay zero-copy views of the series; ``dataset[i]`` copies only
-    window ``i`` (and its target) into new float32 tensors, so a ``DataLoader``
-    never materialises the whole window set.
+    For readers who prefer ``torch.utils.data.DataLoader`` batching. The windows stay
+    zero-copy views of the series; ``dataset[i]`` copies only window ``i`` (and its
+    target) into new float32 tensors: a ``DataLoader`` never holds all windows at once.
 
     Parameters
     ----------
@@ -275,19 +280,12 @@ class WindowDataset(torch.utils.data.Dataset):
     ((4, 3, 2), (4, 1))
     """
 
-    def __init__(
-        self,
-        x: Any,
-        y: Any = None,
-        *,
-        lookback: int,
-        horizon: int = 1,
-        steps: int | None = None,
-        stride: int = 1,
-    ) -> None:
-        self.inputs, self.targets = make_windows(
-            x, y, lookback=lookback, horizon=horizon, steps=steps, stride=stride
-        )
+    def __init__(self, x: Any, y: Any = None, *, lookback: int, horizon: int = 1,
+                 steps: int | None = None, stride: int = 1) -> None:
+        self.inputs, self.targets = make_windows(x, y, lookback=lookback, horizon=horizon,
+                                                 steps=steps, stride=stride)
+        for data, name in ((self.inputs, "x windows"), (self.targets, "y windows")):
+            check_finite(data, name, float32=True)  # each item becomes float32
 
     def __len__(self) -> int:
         return len(self.inputs)
@@ -389,9 +387,9 @@ def loader_batches(data: Iterable, device: torch.device, *, labels: bool = False
     copy: no wait for a GPU), so a broken row is named, not blamed on training.
     """
     for number, (inputs, targets) in enumerate(data):
-        check_finite(inputs, f"batch {number} inputs")
+        check_finite(inputs, f"batch {number} inputs", float32=True)
         for part in targets if isinstance(targets, (tuple, list)) else (targets,):
-            check_finite(part, f"batch {number} targets")
+            check_finite(part, f"batch {number} targets", float32=True)
         if isinstance(targets, (tuple, list)):
             moved = tuple(as_tensor(t, device, labels=labels) for t in targets)
         else:

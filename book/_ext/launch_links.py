@@ -1,5 +1,8 @@
-"""Launch links at the top of each chapter page: open the chapter's notebooks in Colab or
-Binder, or read them on GitHub.
+"""A reading path and launch links on each chapter page: read the chapter's notebooks in
+the book, open them in Colab or Binder, or read them on GitHub.
+
+A chapter page introduces its notebooks, which are the chapter itself; below its title
+and again at its end, a "Read the chapter" link leads to them inside the book.
 
 The theme's launch button appears on notebook pages only, while the introduction promises
 one at the top of every chapter. This extension adds, below the title of each page whose
@@ -65,20 +68,19 @@ def add_launch_links(app, doctree: nodes.document) -> None:
     options = app.config.html_theme_options or {}
     prefix = PurePosixPath(options.get("path_to_docs") or "")
     box = nodes.container(classes=["launch-links"])
-    box += nodes.paragraph("", "", nodes.strong(
+    box += _read_links(notebooks, ["read-chapter"])
+    run = nodes.paragraph("", "", nodes.strong(
         text="Run this chapter's notebook" + ("s" if len(notebooks) > 1 else "") + ":"))
-    for page in notebooks:
+    box += run
+    for number, page in enumerate(notebooks, start=1):
         urls = launch_urls(str(prefix / f"{page}.ipynb"), options)
         if not urls:
             logger.warning("launch links: no GitHub repository_url in _config.yml",
                            location=app.env.docname)
             return
-        row = box[0] if len(notebooks) == 1 else nodes.paragraph()
-        if len(notebooks) > 1:  # name each part; a single notebook is the chapter itself
-            link = addnodes.pending_xref("", refdomain="std", reftype="doc",
-                                         reftarget=f"/{page}", refexplicit=False, refwarn=True)
-            link += nodes.inline(text=page)
-            row += [link, nodes.Text(":")]
+        row = run
+        if len(notebooks) > 1:  # one line per part, numbered as in the list above
+            row = nodes.paragraph("", f"Part {number}:")
             box += row
         for i, (label, url) in enumerate(urls):
             row += nodes.Text(" · " if i else " ")
@@ -88,6 +90,28 @@ def add_launch_links(app, doctree: nodes.document) -> None:
         logger.warning("launch links: the chapter page has no title", location=app.env.docname)
         return
     section.insert(1, box)
+    section += nodes.container("", *_read_links(notebooks, ["read-chapter", "read-chapter-end"]),
+                               classes=["read-chapter-box"])
+
+
+def _read_links(notebooks: list[str], classes: list[str]) -> list[nodes.Node]:
+    """"Read the chapter: <title> →", or that line and a numbered list of the parts."""
+    def link(page: str) -> addnodes.pending_xref:
+        xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{page}",
+                                     refexplicit=False, refwarn=True)
+        xref += nodes.inline(text=page)
+        return xref
+
+    line = nodes.paragraph(classes=classes)
+    line += nodes.strong(text="Read the chapter:")
+    if len(notebooks) == 1:
+        line += [nodes.Text(" "), link(notebooks[0]), nodes.Text(" →")]
+        return [line]
+    parts = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
+                                  classes=["read-chapter-parts"])
+    for page in notebooks:
+        parts += nodes.list_item("", nodes.paragraph("", "", link(page)))
+    return [line, parts]
 
 
 def setup(app):

@@ -5,6 +5,10 @@ Readers offline, or behind a filter that blocks the CDN, would otherwise see raw
 e.g. ``mathjax/tex-mml-chtml.js``; ``local_mathjax_dir`` names the ``es5/`` folder of the
 official ``mathjax@3`` npm package (``make mathjax`` unpacks it). After each HTML build
 that folder is copied to ``_static/mathjax/`` with the package's licence beside it.
+
+MathJax (over 1 MB) loads only on pages that have math of their own. Sphinx also loads it
+on every page whose table of contents includes a page with math (the landing page, the
+chapter pages), where nothing needs it: :func:`drop_where_unused` takes it off those.
 """
 
 from __future__ import annotations
@@ -53,8 +57,28 @@ def copy_package(app, exception: Exception | None) -> None:
         shutil.copy2(licence, target / "LICENSE")
 
 
+def drop_where_unused(app, pagename, templatename, context, doctree) -> None:
+    """Take MathJax and its configuration off a page without math of its own."""
+    scripts = context.get("script_files")
+    if not scripts or doctree is None or _has_math(doctree):
+        return
+    entry = PurePosixPath(app.config.mathjax_path or "").name
+    scripts[:] = [s for s in scripts if not (
+        (entry and (s.filename or "").endswith(entry))
+        or "MathJax" in (s.attributes.get("body") or ""))]
+
+
+def _has_math(doctree) -> bool:
+    from docutils import nodes
+
+    return any(True for _ in doctree.findall(lambda n: isinstance(n, (nodes.math,
+                                                                      nodes.math_block))))
+
+
 def setup(app):
     app.add_config_value("local_mathjax_dir", "", "html", types=[str])
     app.connect("builder-inited", check_package)
     app.connect("build-finished", copy_package)
+    # after sphinx.ext.mathjax has added its scripts (priority 500)
+    app.connect("html-page-context", drop_where_unused, priority=800)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,20 +14,27 @@ Examples
 >>> duration_text(110.97)
 '1 min 51 s'
 >>> ratio_text(0.98123, (0.95, 1.0123))
-'0.9812 (0.95 to 1.012)'
+'0.981 (0.950 to 1.012)'
+>>> ratio_text(9.4116e-4, (8.3596e-4, 1.05648e-3))
+'9.41 (8.36 to 10.56) × 10⁻⁴'
+>>> value_text(2.220446e-16), value_text(42.8037), value_text(0.8645, "accuracy")
+('2.22 × 10⁻¹⁶', '42.8', '86.5%')
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Mapping, Sequence
-
-from helpers.results import format_value
 
 # a Python dict or list printed into a note, e.g. "{'lr': 0.01, 'hidden_size': 16}"
 LITERAL = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]")
 MANY_RUNS = 3  # more runs than this are summarised as ranges
+# numbers outside [PLAIN_LOW, PLAIN_HIGH) share a power of ten: "9.41 (8.36 to 10.56) × 10⁻⁴"
+PLAIN_LOW, PLAIN_HIGH = 1e-3, 1e5
+MAX_DECIMALS = 6
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def training_text(runs: Sequence[Mapping[str, object]] | None) -> str:
@@ -122,9 +129,50 @@ def duration_text(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def numbers_text(values: Sequence[float]) -> tuple[list[str], str]:
+    """Numbers that are read together (a ratio and its interval) in one format.
+
+    Returns the numbers as text, all with the same decimals, and a common suffix
+    (``" × 10⁻⁴"`` for very small or very large numbers, else ``""``). The decimals
+    show three significant digits of the smallest number and two of the smallest gap
+    between them, so an interval never collapses onto its ratio: ``1.0054 (1.0035 to
+    1.0079)``, not ``1.01 (1.00 to 1.01)``.
+    """
+    values = [float(v) for v in values]
+    sizes = [abs(v) for v in values if v != 0 and math.isfinite(v)]
+    if not sizes:
+        return [_fixed(v, 1) for v in values], ""
+    exponent = 0
+    if min(sizes) < PLAIN_LOW or max(sizes) >= PLAIN_HIGH:
+        exponent = math.floor(math.log10(sizes[0] if values[0] else max(sizes)))
+        values = [v / 10**exponent for v in values]
+        sizes = [s / 10**exponent for s in sizes]
+    decimals = 2 - math.floor(math.log10(min(sizes)))
+    gaps = [abs(a - b) for i, a in enumerate(values) for b in values[i + 1:] if a != b]
+    if gaps:
+        decimals = max(decimals, 1 - math.floor(math.log10(min(gaps))))
+    decimals = min(max(decimals, 0), MAX_DECIMALS)
+    suffix = f" × 10{str(exponent).translate(SUPERSCRIPT)}" if exponent else ""
+    return [_fixed(v, decimals) for v in values], suffix
+
+
+def _fixed(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}" if abs(value) >= 1e4 else f"{value:.{decimals}f}"
+
+
+def value_text(value: float, unit: str = "") -> str:
+    """One number as the Results page shows it: an accuracy as a percentage, else
+    :func:`numbers_text` (the unit is left to the caller)."""
+    if unit == "accuracy":
+        return f"{100 * value:.1f}%"
+    (text,), suffix = numbers_text([value])
+    return text + suffix
+
+
 def ratio_text(ratio: float, ci: Sequence[float] | None) -> str:
-    """The ratio with its 95% interval, four significant digits each."""
-    text = format_value(ratio)
-    if ci is not None and len(ci) == 2:
-        text += f" ({format_value(ci[0])} to {format_value(ci[1])})"
-    return text
+    """The ratio with its 95% interval, in one format (:func:`numbers_text`)."""
+    has_ci = ci is not None and len(ci) == 2
+    texts, suffix = numbers_text([ratio, *ci] if has_ci else [ratio])
+    if has_ci:
+        return f"{texts[0]} ({texts[1]} to {texts[2]}){suffix}"
+    return texts[0] + suffix

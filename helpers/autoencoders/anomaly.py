@@ -243,8 +243,14 @@ def train_seeds(data: Prepared, params: Mapping[str, Any], plan: Budget, *,
     return runs
 
 
-def results_table(runs: Sequence[SeedRun]) -> pd.DataFrame:
-    """Precision, recall, alarms and shocks found per detector; mean and range over seeds."""
+def results_table(runs: Sequence[SeedRun], events: pd.Series | None = None) -> pd.DataFrame:
+    """Precision, recall, alarms and shocks found per detector; mean and range over seeds.
+
+    ``alarm_rate`` is the realised share of test days flagged (the rule aims
+    at ``alarm_rate`` of the *validation* days). With ``events``, the table
+    also counts event episodes (runs of consecutive event days) and how many
+    of them raised an alarm (:func:`~helpers.autoencoders.detection.episode_recall`).
+    """
     rows = {}
     for name in runs[0].detectors:
         found = [run.detectors[name] for run in runs]
@@ -254,7 +260,12 @@ def results_table(runs: Sequence[SeedRun]) -> pd.DataFrame:
             row.update({metric: np.mean(values), f"{metric}_low": np.min(values),
                         f"{metric}_high": np.max(values)})
         row["alarms"] = np.mean([d.result["alarms"] for d in found])
+        row["alarm_rate"] = np.mean([d.flags.mean() for d in found])
         row["shocks_found"] = np.mean([sum(d.shocks.values()) for d in found])
+        if events is not None:
+            counts = [detection.episode_recall(d.flags, events) for d in found]
+            row["episodes"] = counts[0]["episodes"]
+            row["episodes_found"] = np.mean([c["episodes_found"] for c in counts])
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("detector")
 

@@ -26,12 +26,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from helpers.autoencoders import toy
+from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.comparison import Comparison, compare
 from helpers.trials import SeedRuns, run_seeds
 
-__all__ = ["CodeSweep", "code_size_sweep", "pca_curve", "pca_equivalent", "pca_mse"]
+__all__ = ["CodeSweep", "code_size_sweep", "pca_curve", "pca_equivalent", "pca_mse",
+           "zeroed_code_mse"]
+
+HALVES = ("none", "h", "c")
+
 
 
 def pca_mse(train: np.ndarray, test: np.ndarray, n_components: int) -> float:
@@ -150,3 +156,39 @@ def code_size_sweep(
         })
         comparisons[hidden], all_runs[hidden] = result, runs
     return CodeSweep(pd.DataFrame(rows), comparisons, all_runs)
+
+
+def zeroed_code_mse(model: LSTMAutoencoder, x: np.ndarray, zero: str = "none") -> float:
+    """Test MSE of ``model`` on ``x`` with one half of every code set to zero.
+
+    ``zero="h"`` zeroes the final hidden state (the decoder's start *and* the
+    input it reads at every step), ``zero="c"`` the final cell state, and
+    ``"none"`` keeps the code whole. A half whose loss costs little error
+    holds little of what the decoder uses.
+
+    Examples
+    --------
+    >>> torch.manual_seed(0) and None
+    >>> ae = LSTMAutoencoder(1, 4)
+    >>> x = np.random.default_rng(0).random((8, 10, 1)).astype("float32")
+    >>> zeroed_code_mse(ae, x, "c") != zeroed_code_mse(ae, x)
+    True
+    """
+    if zero not in HALVES:
+        raise ValueError(f"zero must be one of {HALVES}, got {zero!r}; pass 'h' or 'c' to "
+                         "zero that half of the code, 'none' to keep it whole.")
+    parameter = next(model.parameters())
+    inputs = torch.as_tensor(np.asarray(x), dtype=parameter.dtype, device=parameter.device)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            code, (h, c) = model.encode(inputs)
+            if zero == "h":
+                code, h = torch.zeros_like(code), torch.zeros_like(h)
+            elif zero == "c":
+                c = torch.zeros_like(c)
+            out = model.decode(code, (h, c), inputs.shape[1])
+    finally:
+        model.train(was_training)
+    return float(((out - inputs) ** 2).mean())

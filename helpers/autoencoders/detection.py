@@ -12,6 +12,9 @@ Pieces every detector of :mod:`helpers.autoencoders.anomaly` shares:
 * the one threshold rule (:func:`threshold`: the ``1 - alarm_rate`` quantile
   of a detector's own scores over the validation days) and its precision and
   recall on the test days (:func:`evaluate_detector`);
+* :func:`episodes` (runs of consecutive event days, since shocks cluster),
+  :func:`episode_recall` and :func:`label_agreement`, which measures how
+  close a score is to the definition of the events it is graded on;
 * :func:`largest_moves`, the biggest single-company returns, which are often
   corporate actions or errors in the data rather than market events.
 
@@ -33,9 +36,9 @@ import pandas as pd
 
 from helpers.autoencoders.stocks import check_prices
 
-__all__ = ["KNOWN_SHOCKS", "PERIODS", "Detector", "Periods", "detection", "evaluate_detector",
-           "largest_moves", "log_returns", "market_events", "split_periods", "threshold",
-           "zscore_scores"]
+__all__ = ["KNOWN_SHOCKS", "PERIODS", "Detector", "Periods", "detection", "episode_recall",
+           "episodes", "evaluate_detector", "label_agreement", "largest_moves", "log_returns",
+           "market_events", "split_periods", "threshold", "zscore_scores"]
 
 #: Known market shocks inside the data's 2013-2018 range, each with what happened.
 KNOWN_SHOCKS = {
@@ -169,6 +172,67 @@ def evaluate_detector(name: str, scores: pd.Series, events: pd.Series, periods: 
     flags = test > cut
     found = {day: bool(flags.get(pd.Timestamp(day), False)) for day in shocks}
     return Detector(name, scores, cut, flags, detection(flags, events), found)
+
+
+def episodes(events: pd.Series) -> pd.Series:
+    """Number each run of consecutive event days: 1, 2, ... on event days, 0 elsewhere.
+
+    Consecutive means neighbours in ``events``' own index (trading days), so
+    a shock that lasts three days is one episode of three event days.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2020-01-01", periods=7)
+    >>> episodes(pd.Series([0, 1, 1, 0, 1, 0, 1], index=days, dtype=bool)).tolist()
+    [0, 1, 1, 0, 2, 0, 3]
+    """
+    flags = events.fillna(False).astype(bool)
+    starts = flags & ~flags.shift(1, fill_value=False)
+    return (starts.cumsum() * flags).astype(int).rename("episode")
+
+
+def episode_recall(flags: pd.Series, events: pd.Series) -> dict[str, float]:
+    """Episodes of ``events`` on the days of ``flags``, and how many raised an alarm.
+
+    An episode counts as found when any of its days is flagged.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2020-01-01", periods=6)
+    >>> events = pd.Series([0, 1, 1, 0, 1, 0], index=days, dtype=bool)
+    >>> flags = pd.Series([0, 0, 1, 0, 0, 1], index=days, dtype=bool)
+    >>> episode_recall(flags, events)
+    {'episodes': 2.0, 'episodes_found': 1.0}
+    """
+    flags = flags.astype(bool)
+    ids = episodes(events.reindex(flags.index).fillna(False))
+    found = ids[flags & (ids > 0)].nunique()
+    return {"episodes": float(ids.max()), "episodes_found": float(found)}
+
+
+def label_agreement(scores: pd.Series, market: pd.Series, events: pd.Series) -> dict[str, float]:
+    """How close a score is to the event definition, over the days of ``scores``.
+
+    ``rank_correlation``: Spearman correlation of the score with the absolute
+    market return, the quantity the events threshold. ``top_hits``: the
+    share of events among the ``k`` highest-scored days, ``k`` the number of
+    events (1.0: ranking by the score *is* the label). A score near 1 on both
+    is graded on its own definition: a nearly circular test.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2020-01-01", periods=5)
+    >>> market = pd.Series([0.01, -0.05, 0.0, 0.02, 0.04], index=days)
+    >>> label_agreement(market ** 2, market, market.abs() > 0.03)
+    {'rank_correlation': 1.0, 'top_hits': 1.0}
+    """
+    scores = scores.dropna()
+    labels = events.reindex(scores.index).fillna(False).astype(bool)
+    k = int(labels.sum())
+    top = scores.sort_values(ascending=False).index[:k]
+    rho = scores.rank().corr(market.abs().reindex(scores.index).rank())
+    return {"rank_correlation": round(float(rho), 12),
+            "top_hits": float(labels[top].mean()) if k else math.nan}
 
 
 def largest_moves(returns: pd.DataFrame, periods: Periods, n: int = 8) -> pd.DataFrame:

@@ -101,7 +101,7 @@ def budget() -> Budget:
     """
     return by_mode(
         smoke=Budget(n_train=256, n_val=128, n_test=128, epochs=3, patience=2),
-        standard=Budget(n_train=2000, n_val=500, n_test=1000, epochs=400, patience=8,
+        standard=Budget(n_train=2000, n_val=500, n_test=1000, epochs=400, patience=10,
                         batch_size=100),
         full=Budget(n_train=10_000, n_val=2000, n_test=2000, epochs=3000, patience=30,
                     batch_size=100),

@@ -36,7 +36,14 @@ import numpy as np
 
 from helpers.validation import check_finite, check_shapes_match
 
-__all__ = ["Backtest", "backtest", "break_even_hit_rate", "minute_returns", "sign_positions"]
+__all__ = [
+    "Backtest",
+    "backtest",
+    "break_even_hit_rate",
+    "minute_returns",
+    "sign_positions",
+    "threshold_positions",
+]
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,36 @@ def sign_positions(predicted_change: Any, *, allow_short: bool = True) -> np.nda
     change = np.asarray(predicted_change, dtype=float).ravel()
     check_finite(change, "predicted_change")
     positions = np.sign(change)
+    return positions if allow_short else np.maximum(positions, 0.0)
+
+
+def threshold_positions(
+    predicted_change: Any, last_close: Any, *, min_move: float, allow_short: bool = True
+) -> np.ndarray:
+    """Take a position only when the predicted move is large enough to pay for itself.
+
+    The position is the sign of the predicted change where the predicted
+    *relative* move ``|predicted_change / last_close|`` exceeds ``min_move``,
+    and flat otherwise. With ``min_move = 2 * fee_rate`` a trade is opened
+    only when the forecast expects to earn more than the fees of entering and
+    leaving: a perfect forecaster trading this way cannot lose money to fees
+    (to first order), where one that trades every minute's direction can.
+
+    Examples
+    --------
+    >>> threshold_positions([5.0, -30.0, 1.0], [100.0, 100.0, 100.0], min_move=0.2).tolist()
+    [0.0, -1.0, 0.0]
+    """
+    change = np.asarray(predicted_change, dtype=float).ravel()
+    last = np.asarray(last_close, dtype=float).ravel()
+    check_shapes_match(change.shape, last.shape, ("predicted_change", "last_close"),
+                       hint="Give one predicted change per minute and its last close.")
+    check_finite(change, "predicted_change")
+    if not (np.isfinite(min_move) and min_move >= 0):
+        raise ValueError(f"min_move is a relative move, e.g. 0.002 for 0.2%; got {min_move}.")
+    if (last <= 0).any():
+        raise ValueError("last_close must be positive to compute relative moves.")
+    positions = np.where(np.abs(change / last) > min_move, np.sign(change), 0.0)
     return positions if allow_short else np.maximum(positions, 0.0)
 
 

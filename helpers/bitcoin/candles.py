@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 from pathlib import Path
@@ -28,6 +29,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from helpers.data.minutes import filled_between
 
 __all__ = ["dataset_name", "drop_flat_start", "is_file_source", "load_candles"]
 
@@ -148,17 +151,20 @@ def load_candles(
     start, end
         Passed to ``load_btc`` (needed by ``"binance-archive"``).
     max_rows
-        Keep only the most recent rows (smoke runs).
+        Keep only the most recent rows (smoke runs): a whole number, at least 2.
     verbose
         Print the cleaning report.
     **csv_options
-        For a CSV path only, passed to ``read_minute_csv`` (``time_column``, ``tz``).
+        For a CSV path only, passed to ``read_minute_csv`` (``time_column``, ``tz``,
+        ``dayfirst``, ``decimal``, ``max_fill_share``...). Missing minutes are always filled,
+        so ``fill_gaps`` may only be ``True``.
 
     Returns
     -------
     pandas.DataFrame
         Canonical candles (UTC ``timestamp`` index, ascending, float prices), one
-        row per minute.
+        row per minute. ``attrs["cleaning"]["minutes_filled"]`` counts the filled minutes
+        among the rows kept.
 
     Raises
     ------
@@ -167,8 +173,14 @@ def load_candles(
     ValueError
         For ``max_rows`` below 2, or options that do not fit the kind of source.
     """
-    if max_rows is not None and max_rows < 2:
-        raise ValueError(f"max_rows must be at least 2 (or None for all rows), got {max_rows}.")
+    whole = isinstance(max_rows, numbers.Integral) and not isinstance(max_rows, bool)
+    if max_rows is not None and (not whole or max_rows < 2):
+        raise ValueError(f"max_rows must be at least 2 and a whole number of rows (or None for "
+                         f"all rows), got {max_rows!r}.")
+    if csv_options.pop("fill_gaps", True) is not True:
+        raise ValueError("load_candles always fills missing minutes (the chapter needs one row "
+                         "per minute): leave fill_gaps out. To see the gaps unfilled, read the "
+                         "file with helpers.data.read_minute_csv(path).")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         candles = _read(source, start, end, csv_options)
@@ -180,7 +192,8 @@ def load_candles(
     report = {
         "rows": len(candles),
         "duplicates_dropped": int(candles.attrs.get("duplicates_dropped", 0)),
-        "minutes_filled": int(candles.attrs.get("filled_minutes", 0)),
+        # only the filled minutes among the rows kept (not those max_rows cut off)
+        "minutes_filled": filled_between(candles.attrs, candles.index[0], candles.index[-1]),
         "flat_start_dropped": flat,
     }
     candles = candles.copy()

@@ -29,7 +29,7 @@ from helpers.bitcoin.scaling import MinuteWindows, Scaling, to_close
 from helpers.models import WindowRegressor, remember_args
 from helpers.trials import SeedRuns, run_seeds
 
-__all__ = ["LSTMRuns", "TutorialLSTM", "fit_lstm"]
+__all__ = ["LSTMRuns", "TutorialLSTM", "budget_line", "fit_lstm"]
 
 
 class TutorialLSTM(WindowRegressor):
@@ -84,13 +84,50 @@ class LSTMRuns:
         return (self.closes - truth) ** 2
 
     def stopping(self) -> str:
-        """One line: how many seeds stopped early, and their best and last epochs."""
-        early = sum(h.stopped_early for h in self.histories)
-        best = ", ".join(str(h.best_epoch) for h in self.histories)
-        ran = ", ".join(str(h.epochs_run) for h in self.histories)
-        cap = self.histories[0].max_epochs
-        return (f"{early} of {len(self.histories)} seeds stopped early (cap {cap} epochs); "
-                f"best epochs {best}; epochs run {ran}")
+        """One line: the budget rule, where each seed's best epoch fell, the plateau test."""
+        return budget_line(self.histories)
+
+
+def _epochs(values: Sequence[int]) -> str:
+    if len(values) <= 5:
+        return ", ".join(str(v) for v in values)
+    return f"{min(values)} to {max(values)} (median {int(np.median(values))})"
+
+
+def budget_line(histories: Sequence[Any]) -> str:
+    """The training budget of some networks in one line, as the chapter reports it.
+
+    Steps per epoch, the epoch cap and the patience, each network's best epoch
+    and epochs run (a range and the median beyond five networks), how many
+    passed the plateau test (:attr:`helpers.training.History.plateau`) and
+    how many were still improving at the cap.
+
+    Examples
+    --------
+    >>> from helpers.training import History
+    >>> flat = History(train_loss=[1.0] * 20, val_loss=[1.0] * 20, best_epoch=1,
+    ...                max_epochs=60, patience=10, steps=400)
+    >>> print(budget_line([flat]))  # doctest: +NORMALIZE_WHITESPACE
+    1 network, 20 steps per epoch, cap 60, patience 10: best epoch 1; epochs run 20;
+    plateau test passed by 1 of 1
+    """
+    histories = list(histories)
+    if not histories:
+        raise ValueError("histories is empty: pass the History of each trained network.")
+    n = len(histories)
+    per_epoch = sorted({round(h.steps / max(h.epochs_run, 1)) for h in histories})
+    steps = (f"{per_epoch[0]:,}" if len(per_epoch) == 1 else
+             f"{per_epoch[0]:,} to {per_epoch[-1]:,}")
+    caps = sorted({h.max_epochs for h in histories})
+    patience = sorted({str(h.patience) for h in histories})
+    best = [h.best_epoch for h in histories]
+    capped = sum(not h.converged for h in histories)
+    return (f"{n} network{'s' if n > 1 else ''}, {steps} steps per epoch, cap "
+            f"{'/'.join(map(str, caps))}, patience {'/'.join(patience)}: "
+            f"best epoch{'s' if n > 1 else ''} {_epochs(best)}; "
+            f"epochs run {_epochs([h.epochs_run for h in histories])}; "
+            f"plateau test passed by {sum(h.plateau for h in histories)} of {n}"
+            + (f"; {capped} still improving at the cap" if capped else ""))
 
 
 def fit_lstm(

@@ -28,23 +28,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from helpers.validation import check_positive_int, check_time_order
 from helpers.windowing import make_windows
 
-__all__ = ["MinuteWindows", "Scaling", "fit_scaling", "to_close", "window_part"]
+__all__ = ["SCALERS", "MinuteWindows", "Scaling", "fit_scaling", "to_close", "window_part"]
+
+#: The scalers ``fit_scaling`` knows: the tutorial's min-max, and the z-score the lab
+#: notebook planned to switch to.
+SCALERS = ("minmax", "standard")
 
 
 @dataclass
 class Scaling:
-    """A ``MinMaxScaler`` fitted on the training rows, and which columns it scales.
+    """A scaler fitted on the training rows, and which columns it scales.
 
     ``to_units`` undoes the scaling of one column only (the original tutorial's
-    "descaler" trick), so predictions of ``close`` come back in dollars.
+    "descaler" trick), so predictions of ``close`` come back in dollars. Both
+    scalers are affine per column, ``scaled = a * x + b``, which is all the
+    way back needs.
     """
 
-    scaler: MinMaxScaler
+    scaler: MinMaxScaler | StandardScaler
     columns: list[str]
 
     def transform(self, table: pd.DataFrame) -> np.ndarray:
@@ -53,38 +59,65 @@ class Scaling:
 
     def to_units(self, values: Any, column: str) -> np.ndarray:
         """Map scaled values of ``column`` back to its original units (e.g. dollars)."""
-        j = self._index(column)
-        values = np.asarray(values, dtype=float).ravel()
-        return (values - self.scaler.min_[j]) / self.scaler.scale_[j]
+        a, b = self._affine(column)
+        return (np.asarray(values, dtype=float).ravel() - b) / a
 
     def to_scaled(self, values: Any, column: str) -> np.ndarray:
         """Scale raw values of one column as the scaler would."""
-        j = self._index(column)
-        return np.asarray(values, dtype=float).ravel() * self.scaler.scale_[j] + self.scaler.min_[j]
+        a, b = self._affine(column)
+        return np.asarray(values, dtype=float).ravel() * a + b
 
-    def _index(self, column: str) -> int:
+    def _affine(self, column: str) -> tuple[float, float]:
         if column not in self.columns:
             raise ValueError(f"{column!r} is not one of the scaled columns {self.columns}.")
-        return self.columns.index(column)
+        j = self.columns.index(column)
+        if isinstance(self.scaler, StandardScaler):
+            return 1.0 / self.scaler.scale_[j], -self.scaler.mean_[j] / self.scaler.scale_[j]
+        return self.scaler.scale_[j], self.scaler.min_[j]
 
 
 def fit_scaling(
-    train: pd.DataFrame, columns: list[str], feature_range: tuple[float, float] = (-1, 1)
+    train: pd.DataFrame,
+    columns: list[str],
+    feature_range: tuple[float, float] = (-1, 1),
+    *,
+    kind: str = "minmax",
 ) -> Scaling:
-    """Fit ``MinMaxScaler(feature_range)`` on the training rows only.
+    """Fit ``MinMaxScaler(feature_range)`` (or a ``StandardScaler``) on the training rows only.
 
     Fitting on validation or test rows too would hand the model their minimum
     and maximum: information from the future.
 
+    Parameters
+    ----------
+    train
+        The rows the scaler may see.
+    columns
+        The columns to scale, in the order of the model's inputs.
+    feature_range
+        The min-max scaler's target range (the tutorial's ``(-1, 1)``).
+    kind
+        ``"minmax"`` (the tutorial's) or ``"standard"`` (zero mean, unit
+        standard deviation on the training rows).
+
     Raises
     ------
     ValueError
-        If a column is missing (run ``add_features`` first).
+        If a column is missing (run ``add_features`` first) or ``kind`` is unknown.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"close": [100.0, 102.0, 104.0]})
+    >>> fit_scaling(frame, ["close"], kind="standard").to_scaled([106.0], "close").round(3)
+    array([2.449])
     """
     missing = [c for c in columns if c not in train.columns]
     if missing:
         raise ValueError(f"columns {missing} are not in the table; run add_features first.")
-    scaler = MinMaxScaler(feature_range=feature_range)
+    if kind not in SCALERS:
+        raise ValueError(f"kind={kind!r} is not one of {list(SCALERS)}; use 'minmax' (the "
+                         "tutorial's) or 'standard'.")
+    scaler = StandardScaler() if kind == "standard" else MinMaxScaler(feature_range=feature_range)
     scaler.fit(train[columns].to_numpy(float))
     return Scaling(scaler=scaler, columns=list(columns))
 

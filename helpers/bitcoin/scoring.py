@@ -16,6 +16,8 @@ Examples
 ('worse', 1)
 >>> list(table.columns)
 ['RMSE', 'MAE', 'direction %', 'ratio', '95% interval', 'verdict', 'seeds']
+>>> table.loc["persistence", "direction %"]      # it never calls a direction
+'n/a'
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def scoreboard(
     -------
     (table, comparisons)
         ``table`` has one row for persistence, then one per model: ``RMSE`` and
-        ``MAE`` (dollars, all seeds pooled), ``direction %`` (mean over seeds),
+        ``MAE`` (dollars, all seeds pooled), ``direction %`` (mean over seeds;
+        ``"n/a"`` for persistence, which never predicts a move),
         ``ratio`` (RMSE over persistence's), ``95% interval``, ``verdict`` and
         ``seeds``. ``comparisons`` holds each model's
         :class:`~helpers.comparison.Comparison`, for sentences and
@@ -72,8 +75,9 @@ def scoreboard(
     if not predictions:
         raise ValueError("predictions is empty; pass e.g. {'LSTM': closes}.")
     baseline = (last - truth) ** 2
+    # persistence predicts no move, so it calls no direction: n/a, not a coin's 50%
     rows = {"persistence": {"RMSE": float(np.sqrt(baseline.mean())),
-                            "MAE": float(np.abs(last - truth).mean()), "direction %": 50.0,
+                            "MAE": float(np.abs(last - truth).mean()), "direction %": "n/a",
                             "ratio": 1.0, "95% interval": "", "verdict": "", "seeds": ""}}
     comparisons = {}
     for name, values in predictions.items():
@@ -88,12 +92,12 @@ def scoreboard(
         rows[name] = {
             "RMSE": float(np.sqrt(((closes - truth) ** 2).mean())),
             "MAE": float(np.abs(closes - truth).mean()),
-            "direction %": 100 * float(np.mean([directional_accuracy(truth, row, last)
-                                                for row in closes])),
+            "direction %": round(100 * float(np.mean([directional_accuracy(truth, row, last)
+                                                      for row in closes])), 1),
             "ratio": round(result.ratio, digits),
             "95% interval": f"{low:.{digits}f} to {high:.{digits}f}",
             "verdict": result.verdict,
             "seeds": result.seeds,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
-    return table.round({"RMSE": 2, "MAE": 2, "direction %": 1}), comparisons
+    return table.round({"RMSE": 2, "MAE": 2}), comparisons

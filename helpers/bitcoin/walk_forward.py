@@ -32,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,7 @@ from helpers.comparison import Comparison, compare
 __all__ = [
     "MinuteForecaster",
     "WalkForward",
+    "aligned_losses",
     "lstm_forecaster",
     "ridge_forecaster",
     "walk_forward",
@@ -58,21 +59,38 @@ MinuteForecaster = Callable[[MinuteWindows, MinuteWindows, MinuteWindows, Scalin
                             "np.ndarray | LSTMRuns"]
 
 
-def ridge_forecaster(alpha: float = 1.0) -> MinuteForecaster:
+def ridge_forecaster(alpha: float = 1.0, *, alphas: Sequence[float] | None = None
+                     ) -> MinuteForecaster:
     """A linear model on the flattened window (``lookback * n_features`` inputs).
+
+    With ``alphas``, the penalty is tuned like the networks' epochs: each
+    value is fitted on the training windows and the one with the lowest
+    mean squared error on the *validation* windows is kept (the test windows
+    are only predicted). The forecaster's ``chosen`` list records the alpha
+    of every call, e.g. one per walk-forward fold.
 
     Examples
     --------
-    >>> forecast = ridge_forecaster(alpha=1.0)
+    >>> forecast = ridge_forecaster(alphas=[0.1, 1.0, 10.0])
     >>> closes = forecast(w_train, w_val, w_test, scaling)  # doctest: +SKIP
+    >>> forecast.chosen  # doctest: +SKIP
+    [10.0]
     """
+    candidates = [float(alpha)] if alphas is None else [float(a) for a in alphas]
+    if not candidates or any(not a > 0 for a in candidates):
+        raise ValueError(f"alphas must be positive penalties, e.g. [0.1, 1, 10]; got {alphas}.")
 
     def forecast(train: MinuteWindows, val: MinuteWindows, test: MinuteWindows,
                  scaling: Scaling) -> np.ndarray:
-        model = Ridge(alpha=alpha)
-        model.fit(_flat(train.X), np.asarray(train.y).ravel())
-        return to_close(model.predict(_flat(test.X)), test, scaling)
+        X, y = _flat(train.X), np.asarray(train.y, dtype=float).ravel()
+        X_val, y_val = _flat(val.X), np.asarray(val.y, dtype=float).ravel()
+        fitted = [Ridge(alpha=a).fit(X, y) for a in candidates]
+        scores = [float(np.mean((m.predict(X_val) - y_val) ** 2)) for m in fitted]
+        best = int(np.argmin(scores))
+        forecast.chosen.append(candidates[best])
+        return to_close(fitted[best].predict(_flat(test.X)), test, scaling)
 
+    forecast.chosen = []
     return forecast
 
 
@@ -127,6 +145,8 @@ class WalkForward:
         The fold of each of those minutes.
     histories
         The training history of every network trained (empty for Ridge).
+    times
+        The forecast minute of each of those minutes.
     """
 
     folds: pd.DataFrame
@@ -134,6 +154,7 @@ class WalkForward:
     baseline_errors: np.ndarray
     fold: np.ndarray
     histories: tuple[Any, ...] = ()
+    times: pd.DatetimeIndex | None = None
 
     @property
     def ratio(self) -> float:
@@ -190,7 +211,7 @@ def walk_forward(
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}.")
     splitter = TimeSeriesSplit(n_splits=n_splits, test_size=test_size,
                                max_train_size=max_train_size)
-    rows, model_errors, baseline_errors, fold_of, histories = [], [], [], [], []
+    rows, model_errors, baseline_errors, fold_of, histories, times = [], [], [], [], [], []
     for fold, (train_idx, test_idx) in enumerate(splitter.split(table), start=1):
         past, future = table.iloc[train_idx], table.iloc[test_idx]
         # at least two windows' worth of rows, so short early folds still validate
@@ -224,6 +245,7 @@ def walk_forward(
         model_errors.append(errors)
         baseline_errors.append(naive)
         fold_of.append(np.full(len(test), fold))
+        times.append(test.times)
         histories.extend(trained)
     seeds = {e.shape[0] for e in model_errors}
     if len(seeds) != 1:
@@ -235,6 +257,7 @@ def walk_forward(
         baseline_errors=np.concatenate(baseline_errors),
         fold=np.concatenate(fold_of),
         histories=tuple(histories),
+        times=pd.DatetimeIndex(np.concatenate([t.to_numpy() for t in times])),
     )
 
 
@@ -256,8 +279,10 @@ def walk_forward_score(
     callable
         ``score(params)`` returns ``ratio`` (pooled RMSE ratio to persistence,
         below 1 is better), ``low`` and ``high`` (its 95% interval),
-        ``verdict``, ``worst_fold`` (the largest fold ratio) and ``stopped_early``
-        (share of the networks trained that early stopping ended).
+        ``verdict``, ``worst_fold`` (the largest fold ratio), ``stopped_early``
+        (share of the networks trained that early stopping ended) and ``walk``
+        (the :class:`WalkForward` itself: its histories and paired errors, for
+        validation curves and :func:`aligned_losses`).
 
     Examples
     --------
@@ -276,6 +301,48 @@ def walk_forward_score(
         early = [h.stopped_early for h in result.histories]
         return {"ratio": comparison.ratio, "low": comparison.ci[0], "high": comparison.ci[1],
                 "verdict": comparison.verdict, "worst_fold": float(result.folds["ratio"].max()),
-                "stopped_early": float(np.mean(early)) if early else float("nan")}
+                "stopped_early": float(np.mean(early)) if early else float("nan"),
+                "walk": result}
 
     return score
+
+
+def aligned_losses(walks: Mapping[str, WalkForward], *, baseline: str | None = "persistence"
+                   ) -> dict[str, np.ndarray]:
+    """Each walk's seed-averaged squared errors on the minutes that every walk forecast.
+
+    Walks with different lookbacks forecast slightly different minutes (a
+    fold's first ``lookback`` rows only feed windows); keeping the shared
+    minutes, in time order, makes their losses paired, as
+    :func:`helpers.comparison.model_confidence_set` needs. With ``baseline``
+    set, persistence's errors on the same minutes join under that name.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2025-08-01", periods=4, freq="min", tz="UTC")
+    >>> def walk(errors, start):
+    ...     n = len(errors)
+    ...     return WalkForward(pd.DataFrame(), np.array([errors]), np.ones(n), np.ones(n),
+    ...                        times=idx[start:start + n])
+    >>> losses = aligned_losses({"a": walk([1.0, 2.0, 3.0], 1), "b": walk([4.0, 5.0], 2)})
+    >>> {name: values.tolist() for name, values in losses.items()}
+    {'a': [2.0, 3.0], 'b': [4.0, 5.0], 'persistence': [1.0, 1.0]}
+    """
+    if not walks:
+        raise ValueError("walks is empty: pass e.g. {'lookback 30': walk_30, ...}.")
+    missing = [name for name, walk in walks.items() if walk.times is None]
+    if missing:
+        raise ValueError(f"walks {missing} carry no times; build them with walk_forward.")
+    shared = None
+    for walk in walks.values():
+        shared = walk.times if shared is None else shared.intersection(walk.times)
+    if len(shared) == 0:
+        raise ValueError("the walks share no test minute; give them the same table and splits.")
+    losses, reference = {}, None
+    for name, walk in walks.items():
+        keep = walk.times.isin(shared)
+        losses[name] = walk.model_errors[:, keep].mean(axis=0)
+        reference = walk.baseline_errors[keep] if reference is None else reference
+    if baseline:
+        losses[baseline] = reference
+    return losses

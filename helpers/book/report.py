@@ -1,18 +1,38 @@
-"""Sentences built from a run's numbers, shown as formatted text.
+"""Sentences built from a run's numbers, and bookkeeping lines the book leaves out.
 
 Prose typed into a markdown cell cannot follow the numbers when a run
 changes; a sentence built by code can. :func:`say` shows such sentences as
 Markdown: in Jupyter and Colab they appear as formatted output, and a code
 cell tagged ``remove-input`` renders in the book as a plain paragraph.
 
+:func:`bookkeeping` is for the opposite kind of output: lines a reader running
+the notebook wants to see (the run's settings, "recorded 4 results") but a
+reader of the book does not. They show in Jupyter and Colab; the book's
+``book/_ext/bookkeeping.py`` drops them from the rendered page.
+
 Examples
 --------
 >>> say("The LSTM's ratio to persistence is **0.98**.")  # doctest: +SKIP
+>>> bookkeeping("recorded 4 results")  # outside IPython: printed
+recorded 4 results
 """
 
 from __future__ import annotations
 
-__all__ = ["say"]
+import html
+
+__all__ = ["BOOKKEEPING_CLASS", "bookkeeping", "say"]
+
+#: The HTML class that marks an output as bookkeeping (the book's extension looks for it).
+BOOKKEEPING_CLASS = "lstmbook-bookkeeping"
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
 
 
 def say(*paragraphs: str) -> None:
@@ -27,13 +47,33 @@ def say(*paragraphs: str) -> None:
     text = "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
     if not text:
         raise ValueError("say() needs at least one non-empty paragraph.")
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-    except ImportError:  # plain Python: print the text as it is
+    if _shell() is None:  # plain Python: print the text as it is
         print(text)
         return
-    if get_ipython() is None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def bookkeeping(*lines: str) -> None:
+    """Show lines for whoever runs the notebook, marked so that the book leaves them out.
+
+    In IPython the lines are shown as preformatted text (an HTML output with the
+    class ``BOOKKEEPING_CLASS``, plain text as its fallback); elsewhere they are
+    printed.
+
+    Parameters
+    ----------
+    *lines
+        The text, one line each (a line may hold several).
+    """
+    text = "\n".join(line.rstrip("\n") for line in lines if line)
+    if not text.strip():
+        raise ValueError("bookkeeping() needs at least one non-empty line.")
+    if _shell() is None:
         print(text)
-    else:
-        display(Markdown(text))
+        return
+    from IPython.display import display
+
+    markup = f'<pre class="{BOOKKEEPING_CLASS}">{html.escape(text)}</pre>'
+    display({"text/plain": text, "text/html": markup}, raw=True)

@@ -55,19 +55,22 @@ class RunConfig:
 
 
 def setup_notebook(seed: int = 0) -> RunConfig:
-    """Read mode and device, seed everything, apply the plot style, print it all.
+    """Read mode and device, seed everything, apply the plot style, show it all.
 
-    Every chapter calls this in its first code cell after the Colab set-up.
+    Every chapter calls this in its first code cell after the Colab set-up. The
+    settings are shown to whoever runs the notebook and left out of the book
+    (:func:`helpers.book.report.bookkeeping`).
 
     Returns
     -------
     RunConfig
         ``run.mode``, ``run.device`` and ``run.seed`` for the cells below.
     """
+    from helpers.book.report import bookkeeping
     from helpers.plotting import use_book_style
 
     run = RunConfig(mode=get_mode(), device=get_device(), seed=seed)
     seed_everything(seed)
     use_book_style()
-    print(run.describe())
+    bookkeeping(run.describe())
     return run

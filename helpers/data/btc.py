@@ -9,7 +9,6 @@ exchange or tool, use :func:`helpers.data.read_minute_csv`.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +18,8 @@ import pandas as pd
 from helpers.data.errors import DataLayoutError, UnknownDatasetError
 from helpers.data.fetching import fetch, fetch_binance_month
 from helpers.data.minute_csv import first_lines
-from helpers.data.minutes import FillGaps, TimeLike, standardize_minutes, to_utc
+from helpers.data.minutes import FillGaps, TimeLike, check_share, standardize_minutes, to_utc
+from helpers.data.sources import DAMAGED, damaged, open_source
 from helpers.data.timestamps import read_times
 
 __all__ = [
@@ -59,11 +59,12 @@ def _is_header(first_field: str) -> bool:
 
 
 def _read_table(path: Path, skiprows: int, names: list[str], layout: str) -> pd.DataFrame:
+    source = open_source(path, reader="this reader")
     try:
-        df = pd.read_csv(
-            path, header=None, skiprows=skiprows, names=names, dtype=str, na_filter=False,
-            compression="zip" if zipfile.is_zipfile(path) else "infer",
-        )
+        df = pd.read_csv(path, header=None, skiprows=skiprows, names=names, dtype=str,
+                         na_filter=False, **source.read_options())
+    except DAMAGED as exc:
+        raise damaged(source, exc) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise DataLayoutError(f"{path}: could not parse as the {layout}: {exc}") from exc
     if df.empty:
@@ -137,11 +138,13 @@ def _parse_cryptodatadownload(path: str | Path) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------- public readers
 
-def read_binance_klines(path: str | Path, *, fill_gaps: FillGaps = None) -> pd.DataFrame:
+def read_binance_klines(path: str | Path, *, fill_gaps: FillGaps = None,
+                        max_fill_share: float = 0.5) -> pd.DataFrame:
     """Read a Binance kline CSV (or monthly archive zip) into the canonical frame.
 
     Accepts the 12-column kline layout with or without a header row, times as ISO strings
-    or as epoch milliseconds/microseconds (detected by magnitude).
+    or as epoch milliseconds/microseconds (detected by magnitude). ``fill_gaps`` and
+    ``max_fill_share`` are those of :func:`standardize_minutes`.
 
     Raises
     ------
@@ -155,15 +158,19 @@ def read_binance_klines(path: str | Path, *, fill_gaps: FillGaps = None) -> pd.D
     >>> df.shape  # doctest: +SKIP
     (14401, 9)
     """
-    path = Path(path)
-    return standardize_minutes(_parse_binance(path), source=path.name, fill_gaps=fill_gaps)
+    path = open_source(path, reader="read_binance_klines").path
+    check_share(max_fill_share)
+    return standardize_minutes(_parse_binance(path), source=path.name, fill_gaps=fill_gaps,
+                               max_fill_share=max_fill_share)
 
 
-def read_cryptodatadownload(path: str | Path, *, fill_gaps: FillGaps = None) -> pd.DataFrame:
+def read_cryptodatadownload(path: str | Path, *, fill_gaps: FillGaps = None,
+                            max_fill_share: float = 0.5) -> pd.DataFrame:
     """Read a CryptoDataDownload minute CSV into the canonical frame (sorted ascending).
 
     Accepts the original file (banner line ``https://www.CryptoDataDownload.com``, then a
     header row, newest row first) and the same rows without banner and header.
+    ``fill_gaps`` and ``max_fill_share`` are those of :func:`standardize_minutes`.
 
     Examples
     --------
@@ -171,9 +178,10 @@ def read_cryptodatadownload(path: str | Path, *, fill_gaps: FillGaps = None) -> 
     >>> df.index.is_monotonic_increasing  # doctest: +SKIP
     True
     """
-    path = Path(path)
+    path = open_source(path, reader="read_cryptodatadownload").path
+    check_share(max_fill_share)
     return standardize_minutes(_parse_cryptodatadownload(path), source=path.name,
-                               fill_gaps=fill_gaps)
+                               fill_gaps=fill_gaps, max_fill_share=max_fill_share)
 
 
 def _months_between(start: TimeLike, end: TimeLike) -> list[str]:
@@ -193,6 +201,7 @@ def load_btc(
     end: TimeLike = None,
     months: str | Iterable[str] | None = None,
     fill_gaps: FillGaps = None,
+    max_fill_share: float = 0.5,
 ) -> pd.DataFrame:
     """Load Bitcoin 1-minute candles (BTC/USDT on Binance) as one canonical DataFrame.
 
@@ -211,6 +220,8 @@ def load_btc(
     fill_gaps
         ``None`` warns about missing minutes; ``"ffill"`` fills them (see
         :func:`standardize_minutes`).
+    max_fill_share
+        With ``"ffill"``: refuse when more than this share of the rows would be invented.
 
     Returns
     -------
@@ -236,6 +247,11 @@ def load_btc(
                                   f"{', '.join(SOURCES)}; {own}")
     if months is not None and key != "binance-archive":
         raise ValueError("months= only applies to source='binance-archive'")
+    if fill_gaps not in (None, "ffill"):
+        raise ValueError(f"fill_gaps must be None or 'ffill', got {fill_gaps!r}")
+    check_share(max_fill_share)
+    for name, value in (("start", start), ("end", end)):
+        to_utc(value, name)  # a bad time is refused before any download
     if key == "binance-sample":
         raw = _parse_binance(fetch(SOURCES[key])[0])
     elif key == "cryptodatadownload":
@@ -250,4 +266,4 @@ def load_btc(
         raw.attrs = {"symbol": "BTCUSDT", "months": wanted}
     raw.attrs["source"] = SOURCES[key]
     return standardize_minutes(raw, source=SOURCES[key], start=start, end=end,
-                               fill_gaps=fill_gaps)
+                               fill_gaps=fill_gaps, max_fill_share=max_fill_share)

@@ -9,23 +9,28 @@ de-duplicate and report gaps the same way, and say what they did.
 
 from __future__ import annotations
 
-from typing import Literal
+import numbers
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from helpers.data.errors import DataLayoutError, warn_quality
 
-__all__ = ["MINUTE", "PRICES", "FillGaps", "TimeLike", "standardize_minutes", "to_utc"]
+__all__ = ["MINUTE", "PRICES", "FillGaps", "TimeLike", "check_share", "filled_between",
+           "standardize_minutes", "to_utc"]
 
 FillGaps = Literal["ffill"] | None
 TimeLike = str | pd.Timestamp | None
 
 PRICES = ["open", "high", "low", "close"]
 MINUTE = pd.Timedelta(minutes=1)
+#: A run of this many equal steps longer than a minute (and an hour long at least) is a
+#: different spacing, not a string of gaps: 1-minute rows followed by 5-minute rows.
+SPACING_RUN = 10
 
 
-def to_utc(t: TimeLike) -> pd.Timestamp | None:
+def to_utc(t: TimeLike, name: str = "time") -> pd.Timestamp | None:
     """A timestamp in UTC; naive times are taken as UTC.
 
     Examples
@@ -35,8 +40,57 @@ def to_utc(t: TimeLike) -> pd.Timestamp | None:
     """
     if t is None:
         return None
-    ts = pd.Timestamp(t)
+    try:
+        ts = pd.Timestamp(t)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name}={t!r} is not a time; write it like '2024-01-31' or "
+                         "'2024-01-31 13:45' (UTC)") from exc
+    if ts is pd.NaT:
+        raise ValueError(f"{name}={t!r} is not a time; write it like '2024-01-31' (UTC)")
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def check_share(max_fill_share: Any) -> float:
+    """``max_fill_share`` as a float between 0 and 1, or a ``ValueError`` that says so.
+
+    Examples
+    --------
+    >>> check_share(0.25)
+    0.25
+    """
+    if isinstance(max_fill_share, bool) or not isinstance(max_fill_share, numbers.Real) \
+            or not 0 <= max_fill_share <= 1:
+        raise ValueError(f"max_fill_share must be a share between 0 and 1 (0.1: fill at most a "
+                         f"tenth of the rows), got {max_fill_share!r}")
+    return float(max_fill_share)
+
+
+def filled_between(attrs: dict, first: pd.Timestamp, last: pd.Timestamp) -> int:
+    """How many filled minutes (``attrs["gaps"]`` of a filled frame) lie in ``[first, last]``.
+
+    For a frame cut after filling (the last rows kept), its own share of invented rows.
+    Without ``gaps`` (a frame from elsewhere), all of ``filled_minutes``.
+
+    Examples
+    --------
+    >>> attrs = {"filled_minutes": 5,
+    ...          "gaps": (("2024-01-01 00:03:00+00:00", 2), ("2024-01-01 00:09:00+00:00", 3))}
+    >>> filled_between(attrs, pd.Timestamp("2024-01-01 00:04", tz="UTC"),
+    ...                pd.Timestamp("2024-01-01 00:20", tz="UTC"))
+    4
+    """
+    if not attrs.get("filled_minutes"):
+        return 0
+    if "gaps" not in attrs:  # a frame from elsewhere: where the fills are is unknown
+        return int(attrs["filled_minutes"])
+    total = 0
+    for start, count in attrs["gaps"]:
+        begin = pd.Timestamp(start)
+        end = begin + (count - 1) * MINUTE
+        lo, hi = max(begin, first), min(end, last)
+        if hi >= lo:
+            total += (hi - lo) // MINUTE + 1
+    return int(total)
 
 
 def _say(notes: list[str], message: str, *, warn: bool = True) -> None:
@@ -72,6 +126,7 @@ def standardize_minutes(
     start: TimeLike = None,
     end: TimeLike = None,
     fill_gaps: FillGaps = None,
+    max_fill_share: float = 0.5,
 ) -> pd.DataFrame:
     """Sort, drop duplicate timestamps, cut to ``[start, end)``, and report or fill gaps.
 
@@ -87,24 +142,33 @@ def standardize_minutes(
         ``None`` only warns about missing minutes. ``"ffill"`` reindexes to a full
         1-minute grid: a filled minute gets open = high = low = close = the previous
         close (no trade happened, so the price stayed put) and zero volume/trades.
+    max_fill_share
+        Refuse to fill when more than this share of the rows would be invented (default:
+        a tenth): so many gaps mean the data is not what it seems (another spacing, long
+        outages). Pass a larger share, up to 1, to fill anyway.
 
     Returns
     -------
     pandas.DataFrame
-        ``attrs`` gains ``duplicates_dropped``, ``missing_minutes``, ``filled_minutes``
-        and ``notes`` (every message below, in order, after any notes ``df`` carried).
+        ``attrs`` gains ``duplicates_dropped``, ``missing_minutes``, ``filled_minutes``,
+        ``gaps`` (each gap's first missing minute, as text, and its length) and ``notes``
+        (every message below, in order, after any notes ``df`` carried).
 
     Raises
     ------
+    TypeError
+        ``df`` is not a DataFrame indexed by times.
     DataLayoutError
-        Timestamps that are not whole minutes, or no two rows a minute apart (hourly or
-        daily data).
+        Timestamps that are not whole minutes; no two rows a minute apart (hourly or daily
+        data); a spacing that changes (1-minute rows, then a run of 5-minute rows); a price
+        or volume that is not finite; more gaps to fill than ``max_fill_share``.
 
     Warns
     -----
     DataQualityWarning
         For rows that were not in ascending time order (sorted, never silently), dropped
-        duplicates and missing minutes (with their count and the largest gap).
+        duplicates, missing minutes (with their count and the largest gap), prices of zero
+        or below, a high below the low, and negative volumes.
 
     Examples
     --------
@@ -114,7 +178,7 @@ def standardize_minutes(
     ...                    "volume": 5.0}, index=idx)
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
-    ...     out = standardize_minutes(df, fill_gaps="ffill")
+    ...     out = standardize_minutes(df, fill_gaps="ffill", max_fill_share=0.5)
     >>> out["close"].tolist(), out["volume"].tolist()
     ([1.0, 1.0, 1.0, 2.0], [5.0, 0.0, 0.0, 5.0])
     >>> out.attrs["notes"][0].split(";")[0]
@@ -122,6 +186,14 @@ def standardize_minutes(
     """
     if fill_gaps not in (None, "ffill"):
         raise ValueError(f"fill_gaps must be None or 'ffill', got {fill_gaps!r}")
+    max_fill_share = check_share(max_fill_share)
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame of candles, got {type(df).__name__}")
+    if not isinstance(df.index, pd.DatetimeIndex):
+        raise TypeError(
+            f"{source}: the frame's index is a {type(df.index).__name__}, not times; index it "
+            "by the candle open times first, e.g. df.set_index(pd.to_datetime(df['Date'], "
+            "utc=True)), or read the file with helpers.data.read_minute_csv")
     attrs = dict(df.attrs)
     notes: list[str] = list(attrs.get("notes", []))
     idx = pd.DatetimeIndex(df.index)
@@ -140,7 +212,7 @@ def standardize_minutes(
                     f"the first{detail}")
         df = df[~dup]
 
-    t0, t1 = to_utc(start), to_utc(end)
+    t0, t1 = to_utc(start, "start"), to_utc(end, "end")
     if t0 is not None or t1 is not None:
         keep = np.ones(len(df), dtype=bool)
         if t0 is not None:
@@ -151,6 +223,7 @@ def standardize_minutes(
             raise ValueError(f"{source}: no rows in [{t0}, {t1}); the data covers "
                              f"{df.index[0]} to {df.index[-1]}")
         df = df[keep]
+    _check_values(df, source, notes)
 
     off = df.index != df.index.floor("min")
     if off.any():
@@ -163,25 +236,94 @@ def standardize_minutes(
             f"{source}: rows are {int(np.median(steps))} minutes apart (median); expected "
             "1-minute candles. Resample your data to one row per minute, or use it "
             "without this reader.")
+    _check_spacing(df.index, steps, source)
     holes = steps[steps > 1] - 1
     missing = int(holes.sum())
     filled = 0
+    after = df.index[:-1][steps > 1]
+    gaps = tuple(zip((after + MINUTE).astype(str), holes.tolist(), strict=True))
     if missing:
-        at = df.index[:-1][steps > 1][int(np.argmax(holes))]
+        at = after[int(np.argmax(holes))]
         summary = (f"{source}: {missing} missing minute{'s' if missing != 1 else ''} in "
                    f"{len(holes)} gap{'s' if len(holes) != 1 else ''} (largest: "
                    f"{int(holes.max())} min after {at})")
+        share = missing / (len(df) + missing)
+        if fill_gaps == "ffill" and share > max_fill_share:
+            raise DataLayoutError(
+                f"{summary}: filling them would invent {share:.0%} of the rows, more than "
+                f"max_fill_share={max_fill_share:g} allows. So many gaps mean the data is not "
+                "what it seems (another spacing? long outages?): look at them with "
+                f"fill_gaps off, or pass max_fill_share={min(1.0, np.ceil(share * 20) / 20):g} "
+                "to fill anyway")
         if fill_gaps == "ffill":
             df = _ffill_minutes(df)
             filled = missing
             _say(notes, f"{summary}; filled by carrying the last close forward with zero "
-                        "volume")
+                        f"volume ({missing:,} of {len(df):,} rows)")
         else:
             _say(notes, f"{summary}; pass fill_gaps='ffill' to fill them")
-    df = df.copy()
+    df = df.copy(deep=False)  # copy-on-write: the data is shared until someone writes
     df.attrs = {**attrs, "duplicates_dropped": n_dup, "missing_minutes": missing,
-                "filled_minutes": filled, "notes": notes}
+                "filled_minutes": filled, "gaps": gaps, "notes": notes}
     return df
+
+
+def _check_values(df: pd.DataFrame, source: str, notes: list[str]) -> None:
+    """Refuse prices and volumes that are not finite; warn about impossible candles."""
+    columns = [c for c in (*PRICES, "volume") if c in df.columns
+               and pd.api.types.is_numeric_dtype(df[c].dtype)]
+    if not columns:
+        return
+    # column by column: a 2-D copy of millions of rows would double the memory
+    values = {c: df[c].to_numpy(dtype=np.float64, copy=False) for c in columns}
+    for column, array in values.items():
+        bad = ~np.isfinite(array)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise DataLayoutError(
+                f"{source}: {column} is {array[row]} at {df.index[row]} ({int(bad.sum())} "
+                "value(s) not finite); prices and volumes must be numbers: fix or drop those "
+                "rows")
+    checks = []
+    prices = [values[c] for c in PRICES if c in values]
+    if prices:
+        low = prices[0] <= 0
+        for array in prices[1:]:
+            low |= array <= 0
+        checks.append((low, "a price of zero or below",
+                       "a zero is usually a missing value written as 0"))
+    if "high" in values and "low" in values:
+        checks.append((values["high"] < values["low"], "a high below the low",
+                       "the columns may be swapped, or rows damaged"))
+    if "volume" in values:
+        checks.append((values["volume"] < 0, "a negative volume",
+                       "volumes count what was traded"))
+    for mask, what, why in checks:
+        if mask.any():
+            row = int(np.argmax(mask))
+            shown = ", ".join(f"{c} {values[c][row]:g}" for c in columns)
+            _say(notes, f"{source}: {int(mask.sum())} row(s) with {what} (first at "
+                        f"{df.index[row]}: {shown}); {why}: check the source")
+
+
+def _check_spacing(index: pd.DatetimeIndex, steps: np.ndarray, source: str) -> None:
+    """Refuse rows whose spacing changes: a long run of equal steps longer than a minute."""
+    if len(steps) < SPACING_RUN:
+        return
+    starts = np.r_[0, np.flatnonzero(np.diff(steps) != 0) + 1]
+    lengths = np.diff(np.r_[starts, len(steps)])
+    values = steps[starts]
+    long = (values > 1) & (lengths >= SPACING_RUN) & (lengths * values >= 60)
+    if long.any():
+        run = int(np.argmax(long))
+        at, k = index[starts[run]], int(values[run])
+        ones = int((steps == 1).sum())
+        raise DataLayoutError(
+            f"{source}: the spacing of the rows changes: from {at}, {lengths[run] + 1} rows in "
+            f"a row are {k} minutes apart, while {ones:,} other steps are 1 minute. This "
+            "reader expects 1-minute candles throughout (gaps would be filled with invented "
+            f"rows): split the file at {at} and read the 1-minute part, or resample it all "
+            f"to {k} minutes with pandas and use it without this reader")
 
 
 def _ffill_minutes(df: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from helpers.data.errors import DataError, DataLayoutError, UnknownTickerError, warn_quality
@@ -65,6 +66,23 @@ def read_sp500_csv(path: str | Path) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise DataLayoutError(f"{path}: bad date or value ({exc})") from exc
     df["Name"] = df["Name"].astype(str)
+    infinite = np.isinf(df[VALUES].to_numpy())
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
+        raise DataLayoutError(f"{path}, line {row + 2}: {VALUES[col]} is "
+                              f"{df[VALUES[col]].iloc[row]}, not a finite number; fix that row")
+    repeated = df["date"].duplicated(keep=False)
+    if repeated.any():
+        copies = df[repeated].duplicated(keep=False).all()
+        first = df.loc[repeated, "date"].iloc[0]
+        if not copies:
+            raise DataLayoutError(f"{path}: the date {first:%Y-%m-%d} appears on several rows "
+                                  "with different values; keep the right one and delete the "
+                                  "others")
+        before = len(df)
+        df = df.drop_duplicates(keep="first")
+        warn_quality(f"{path.name}: dropped {before - len(df)} exact copies of rows (first "
+                     f"date: {first:%Y-%m-%d})")
     if not df["date"].is_monotonic_increasing:
         order = "newest first" if df["date"].is_monotonic_decreasing else "out of date order"
         warn_quality(f"{path.name}: rows were {order}; sorted them by date")

@@ -46,15 +46,15 @@ from __future__ import annotations
 import difflib
 import importlib
 import math
-import numbers
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from helpers.experiments.checks import check_run_settings, grid_values
 from helpers.experiments.params import check_params
 from helpers.experiments.records import Folder, summary_table
 from helpers.experiments.signals import signals_deferred
@@ -170,47 +170,6 @@ def _check_all(module: ModuleType, configs: list[dict[str, Any]]) -> None:
                          + "; ".join(bad[:3]) + (" ..." if len(bad) > 3 else ""))
 
 
-def _grid_values(module: ModuleType, grid: Any) -> dict[str, list[Any]]:
-    """``grid`` as name -> list of values; a single value (``0.1``, ``"reconstruct"``) is one."""
-    if grid is None:
-        return {}
-    if not isinstance(grid, Mapping):
-        raise TypeError(f"grid must map parameter names to lists of values, e.g. "
-                        f"{{'{next(iter(module.PARAMS))}': [...]}}; got {type(grid).__name__}")
-    unknown = sorted(set(grid) - set(module.PARAMS), key=str)
-    if unknown:
-        raise ValueError(f"task {module.NAME!r} has no parameter {', '.join(map(str, unknown))}; "
-                         f"its parameters are {', '.join(module.PARAMS)}")
-    values = {}
-    for name, given in grid.items():
-        # a string is one value: list("reconstruct") would be eleven one-letter values
-        listed = (list(given) if isinstance(given, Iterable) and not isinstance(given, (str, bytes))
-                  else [given])
-        if not listed:
-            raise ValueError(f"grid[{name!r}] is empty: give at least one value, or leave "
-                             f"{name!r} out to use its default {list(module.PARAMS[name].default)}")
-        values[name] = listed
-    return values
-
-
-def _check_settings(*, output: Any, epochs: Any, resume: Any) -> None:
-    """Refuse run settings that would silently do something else than asked."""
-    if not isinstance(resume, bool):  # resume="no" is true to Python
-        raise TypeError(f"resume={resume!r} must be True or False")
-    if output is not None:
-        if not isinstance(output, (str, os.PathLike)):
-            raise TypeError(f"output={output!r} must be a folder path (str or Path) or None")
-        if not str(output).strip():  # Path("") is the current folder
-            raise ValueError(f"output={str(output)!r} is empty; give a folder for the runs, "
-                             "e.g. 'runs/toy', or None to keep nothing on disk")
-    if resume and output is None:
-        raise ValueError("resume=True needs the output folder that holds the checkpoints")
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral)
-                               or epochs < 1):
-        raise ValueError(f"epochs={epochs!r} must be a whole number of at least 1, or None "
-                         "for the run mode's budget")
-
-
 def _check_folder(folder: Folder, module: ModuleType, configs: list[dict[str, Any]],
                   mode: str, resume: bool) -> dict[str, dict[str, Any]]:
     """The folder's records, after refusing a folder of another task or another mode."""
@@ -299,11 +258,11 @@ def run_grid(
     from helpers.trials import expand_grid
 
     module = load_task(task) if isinstance(task, str) else task
-    grid = _grid_values(module, grid)
+    grid = grid_values(module, grid)
     configs = expand_grid({name: grid.get(name, list(p.default))
                            for name, p in module.PARAMS.items()})
     _check_all(module, configs)
-    _check_settings(output=output, epochs=epochs, resume=resume)
+    check_run_settings(output=output, epochs=epochs, resume=resume)
     mode = get_mode()
     folder = Folder(Path(output)) if output is not None else None
     records = _check_folder(folder, module, configs, mode, resume) if folder else {}

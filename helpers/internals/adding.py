@@ -10,7 +10,9 @@ sequence while ignoring everything in between.
 
 A model that remembers nothing can do no better than predicting the mean of
 the target, 1, with mean squared error ``2/12 = 1/6``; one that remembers only
-the second value reaches ``1/12``.
+the second value reaches ``1/12``. :func:`marked_values` reads the two marked
+values back and :func:`marker_slopes` asks how much of each a model's
+predictions follow.
 
 :class:`RecurrentRegressor` is the model the chapter trains on it: one
 ``nn.RNN`` or ``nn.LSTM`` layer whose last hidden state feeds a linear layer.
@@ -27,18 +29,26 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 from torch import Tensor, nn
 
 from helpers.models import check_sequence_batch, remember_args, set_forget_gate_bias
-from helpers.validation import check_positive_int
+from helpers.validation import check_positive_int, to_numpy
 
 if TYPE_CHECKING:  # matplotlib is imported by the function that draws
     from matplotlib.figure import Figure
 
-__all__ = ["CELLS", "RecurrentRegressor", "adding_problem", "plot_adding_example"]
+__all__ = [
+    "CELLS",
+    "MarkedValues",
+    "RecurrentRegressor",
+    "adding_problem",
+    "marked_values",
+    "marker_slopes",
+    "plot_adding_example",
+]
 
 #: The recurrent layers :class:`RecurrentRegressor` can use.
 CELLS = ("rnn", "lstm")
@@ -94,6 +104,92 @@ def adding_problem(
     x = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values[rows, first] + values[rows, second]).astype(np.float32)
     return x, y[:, None]
+
+
+class MarkedValues(NamedTuple):
+    """The two marked steps (0-based) and their values, one entry per sequence."""
+
+    first_step: np.ndarray
+    second_step: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+
+
+def marked_values(x: Any) -> MarkedValues:
+    """Where the two markers of each sequence sit, and the values they mark.
+
+    Parameters
+    ----------
+    x
+        Adding-problem sequences ``(n, seq_len, 2)`` (value, marker), as
+        :func:`adding_problem` draws them.
+
+    Returns
+    -------
+    MarkedValues
+        Four arrays of shape ``(n,)``.
+
+    Examples
+    --------
+    >>> x, y = adding_problem(3, seq_len=12, rng=np.random.default_rng(0))
+    >>> marks = marked_values(x)
+    >>> bool(np.allclose(marks.first + marks.second, y[:, 0]))
+    True
+    """
+    x = to_numpy(x, dtype=float)
+    if x.ndim != 3 or x.shape[-1] != 2:
+        raise ValueError(
+            f"x must be adding-problem sequences (n, seq_len, 2); got shape {x.shape}"
+        )
+    counts = (x[:, :, 1] != 0).sum(axis=1)
+    if (counts != 2).any():
+        row = int(np.flatnonzero(counts != 2)[0])
+        raise ValueError(
+            f"every sequence needs exactly two markers; sequence {row} of x has "
+            f"{int(counts[row])}. Draw the data with adding_problem."
+        )
+    _, steps = np.nonzero(x[:, :, 1])  # row-major: each row's two steps, in order
+    first, second = steps[0::2], steps[1::2]
+    index = np.arange(len(x))
+    return MarkedValues(first, second, x[index, first, 0], x[index, second, 0])
+
+
+def marker_slopes(x: Any, predictions: Any) -> dict[str, float]:
+    """Least squares ``prediction ~ intercept + a * first + b * second`` over the sequences.
+
+    A model that solved the task has slopes 1 and 1 and intercept 0;
+    predicting the mean, 1, has slopes 0 and 0; remembering only the second
+    value has slopes 0 and 1 and intercept 1/2.
+
+    Parameters
+    ----------
+    x
+        Adding-problem sequences ``(n, seq_len, 2)``.
+    predictions
+        One prediction per sequence, ``(n,)`` or ``(n, 1)``.
+
+    Returns
+    -------
+    dict
+        ``intercept``, ``first`` and ``second``.
+
+    Examples
+    --------
+    >>> x, y = adding_problem(200, seq_len=12, rng=np.random.default_rng(0))
+    >>> slopes = marker_slopes(x, 0.5 + marked_values(x).second)
+    >>> {name: round(value, 6) + 0.0 for name, value in slopes.items()}  # + 0.0: no -0.0
+    {'intercept': 0.5, 'first': 0.0, 'second': 1.0}
+    """
+    marks = marked_values(x)
+    predictions = to_numpy(predictions, dtype=float).reshape(-1)
+    if len(predictions) != len(marks.first):
+        raise ValueError(
+            f"predictions holds {len(predictions)} values for {len(marks.first)} sequences "
+            "of x: give one prediction per sequence, in the same order."
+        )
+    design = np.column_stack([np.ones_like(marks.first), marks.first, marks.second])
+    coef, *_ = np.linalg.lstsq(design, predictions, rcond=None)
+    return dict(zip(("intercept", "first", "second"), map(float, coef), strict=True))
 
 
 def plot_adding_example(x: np.ndarray, y: np.ndarray, index: int = 0) -> Figure:

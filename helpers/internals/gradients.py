@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # matplotlib and pandas are imported by the functions that us
 
 __all__ = [
     "GradientFlow",
+    "epochs_to_learn",
     "flow_table",
     "format_ratio",
     "gradient_flow",
@@ -53,6 +54,7 @@ __all__ = [
     "gradient_reach",
     "input_gradient_norms",
     "plot_gradient_flow",
+    "takeoff_table",
 ]
 
 
@@ -157,8 +159,26 @@ class GradientFlow:
 
     def epochs_to_learn(self, below: float) -> list[int | None]:
         """Per seed, the first epoch whose validation loss fell below ``below`` (or None)."""
-        return [next((epoch for epoch, loss in enumerate(h.val_loss, start=1) if loss < below),
-                     None) for h in self.runs.histories]
+        return epochs_to_learn(self.runs.histories, below)
+
+
+def epochs_to_learn(histories: Sequence[Any], below: float) -> list[int | None]:
+    """Per history, the first (1-based) epoch whose validation loss fell below ``below``.
+
+    ``None`` for a run that never got there: on the adding problem, a run
+    that never left the plateau of predicting the mean.
+
+    Examples
+    --------
+    >>> from helpers.training import History
+    >>> epochs_to_learn([History(val_loss=[0.2, 0.01]), History(val_loss=[0.2, 0.2])], 0.05)
+    [2, None]
+    """
+    if not (isinstance(below, (int, float)) and below > 0):
+        raise ValueError(f"below={below!r} must be a positive loss, e.g. a tenth of the "
+                         "baseline's error.")
+    return [next((epoch for epoch, loss in enumerate(h.val_loss, start=1) if loss < below),
+                 None) for h in histories]
 
 
 def gradient_flow(
@@ -234,7 +254,8 @@ def flow_table(flows: Sequence[GradientFlow], test_targets: Any, *, learned_belo
 
     Rows: the gradient reaching step 1 relative to step ``T`` before and after
     training, the test MSE, the epoch at which each seed's validation loss
-    first fell below ``learned_below`` and where each seed's training stopped.
+    first fell below ``learned_below``, where each seed's training stopped and
+    whether it ended on a plateau (:attr:`helpers.training.History.plateau`).
 
     Examples
     --------
@@ -244,7 +265,7 @@ def flow_table(flows: Sequence[GradientFlow], test_targets: Any, *, learned_belo
     >>> runs = SeedRuns((0,), (np.ones((2, 1)),), (history,), ())
     >>> flow = GradientFlow("LSTM", np.array([[1e-6, 1.0]]), np.array([[0.5, 1.0]]), runs)
     >>> flow_table([flow], np.zeros((2, 1)), learned_below=0.05)["LSTM"].tolist()
-    ['1e-06 (1e-06 to 1e-06)', '0.5 (0.5 to 0.5)', '1 (1 to 1)', '2', '2 of 3']
+    ['1e-06 (1e-06 to 1e-06)', '0.5 (0.5 to 0.5)', '1 (1 to 1)', '2', '2 of 3', 'no']
     """
     import pandas as pd
 
@@ -257,10 +278,67 @@ def flow_table(flows: Sequence[GradientFlow], test_targets: Any, *, learned_belo
             _spread(flow.test_mse(test_targets), ".2g"),
             ", ".join("never" if epoch is None else str(epoch) for epoch in learned),
             ", ".join(f"{h.best_epoch} of {h.epochs_run}" for h in flow.runs.histories),
+            ", ".join("yes" if h.plateau else "no" for h in flow.runs.histories),
         ]
     index = ["step 1 / step T, untrained", "step 1 / step T, trained", "test MSE",
-             f"epoch val MSE < {learned_below:.2g}", "best epoch of epochs run"]
+             f"epoch val MSE < {learned_below:.2g}", "best epoch of epochs run",
+             "plateau test"]
     return pd.DataFrame(columns, index=index)
+
+
+def _small(value: float) -> str:
+    # float32 gradients below ~1e-45 are exactly 0: say so rather than print 0e+00
+    return f"{value:.0e}" if value > 0 else "0 (underflow)"
+
+
+def takeoff_table(sweep: Mapping[int, Sequence[GradientFlow]], *, learned_below: float
+                  ) -> pd.DataFrame:
+    """Per sequence length and recipe: the start, whether and when training took off.
+
+    Rows ``(T, recipe)``; columns: the gradient reaching step 1 relative to
+    step ``T`` before training (median over seeds; "0 (underflow)" where it
+    fell below the smallest float32 number), how many seeds' validation
+    loss fell below ``learned_below``, the epoch each seed got there
+    ("never" if it did not), the epochs each seed ran and whether it ended on
+    a plateau (:attr:`helpers.training.History.plateau`).
+
+    Parameters
+    ----------
+    sweep
+        Sequence length to the :class:`GradientFlow` of every recipe trained on it.
+    learned_below
+        The validation loss that counts as "learned the task".
+
+    Examples
+    --------
+    >>> from helpers.training import History
+    >>> learns = History(train_loss=[0.3, 0.1], val_loss=[0.2, 0.01])
+    >>> stays = History(train_loss=[0.3], val_loss=[0.2])
+    >>> runs = SeedRuns((0, 1), (), (learns, stays), ())
+    >>> flow = GradientFlow("LSTM", np.array([[1e-5, 1.0], [1e-5, 1.0]]), np.ones((2, 2)), runs)
+    >>> takeoff_table({50: [flow]}, learned_below=0.05).iloc[0].tolist()
+    ['1e-05', '1 of 2', '2, never', '2, 1', 'no, no']
+    """
+    import pandas as pd
+
+    rows = {}
+    for length, flows in sweep.items():
+        for flow in flows:
+            learned = flow.epochs_to_learn(learned_below)
+            rows[(length, flow.name)] = {
+                "step 1 / step T, untrained": _small(np.median(flow.reach(trained=False))),
+                "seeds that learned": f"{sum(e is not None for e in learned)} of {len(learned)}",
+                f"epoch val MSE < {learned_below:.2g}": ", ".join(
+                    "never" if epoch is None else str(epoch) for epoch in learned),
+                "epochs run": ", ".join(str(h.epochs_run) for h in flow.runs.histories),
+                "plateau test": ", ".join("yes" if h.plateau else "no"
+                                          for h in flow.runs.histories),
+            }
+    if not rows:
+        raise ValueError("sweep is empty: map each sequence length to its GradientFlows.")
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.names = ["T", "model"]
+    return table
 
 
 def plot_gradient_flow(
@@ -268,7 +346,8 @@ def plot_gradient_flow(
 ) -> Figure:
     """Gradient reaching each step, relative to the last step, before and after training.
 
-    One panel per state (untrained, trained), one line per recipe: the median
+    One panel per state (untrained on top, trained below, one shared time
+    axis), one line per recipe: the median
     over seeds of the profile divided by its value at the last step, with the
     seeds' range shaded, on a logarithmic axis. ``marked_steps`` shades the
     first steps (where the adding problem puts its first marker).
@@ -283,7 +362,9 @@ def plot_gradient_flow(
 
     if not flows:
         raise ValueError("flows is empty: pass at least one GradientFlow.")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained")
+    # stacked, not side by side: the panels share one time axis and one label
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True, sharey=True,
+                             layout="constrained")
     for ax, trained in zip(axes, (False, True), strict=True):
         for flow in flows:
             profiles = flow.after if trained else flow.before
@@ -297,8 +378,8 @@ def plot_gradient_flow(
             ax.axvspan(0.5, marked_steps + 0.5, color="0.85", zorder=0, linewidth=0)
         ax.set_yscale("log")
         ax.xaxis.get_major_locator().set_params(integer=True)  # time steps are whole numbers
-        ax.set(xlabel="time step $t$ (the prediction is read after the last step)",
-               title="after training" if trained else "untrained (initial weights)")
-    axes[0].set_ylabel(r"$\|\partial \hat y / \partial x_t\|$ relative to the last step")
+        ax.set(title="after training" if trained else "untrained (initial weights)",
+               ylabel=r"$\|\partial \hat y / \partial x_t\|$ / last step")
+    axes[1].set_xlabel("time step $t$ (the prediction is read after the last step)")
     axes[0].legend(loc="lower right")
     return fig

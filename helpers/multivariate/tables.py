@@ -35,20 +35,29 @@ def mean_sd(losses: Any, digits: int = 3) -> str:
 
 
 def stopping(histories: Sequence[Any]) -> str:
-    """Where the fits of several seeds stopped, in a few words.
+    """Where the fits of several seeds stopped, under which budget, in a few words.
+
+    Says the span of best epochs, the epoch cap and the patience (the budget
+    rule every compared model shares), how many seeds stopped early, and how
+    many passed the plateau test (:attr:`helpers.training.History.plateau`).
 
     Examples
     --------
     >>> from helpers.training import History
-    >>> runs = [History(best_epoch=b, max_epochs=100, stopped_early=True) for b in (31, 44)]
+    >>> runs = [History(best_epoch=b, max_epochs=100, patience=10, stopped_early=True)
+    ...         for b in (31, 44)]
     >>> stopping(runs)
-    'best epoch 31–44 of cap 100; 2 of 2 stopped early'
+    'best epoch 31–44 of cap 100, patience 10; 2 of 2 stopped early, 0 on a plateau'
     """
     best = [h.best_epoch for h in histories]
     early = sum(bool(h.stopped_early) for h in histories)
+    flat = sum(bool(h.plateau) for h in histories)
     cap = max(h.max_epochs for h in histories)
+    patience = sorted({h.patience for h in histories}, key=str)
+    rule = "none" if patience == [None] else "/".join(map(str, patience))
     span = f"{min(best)}" if min(best) == max(best) else f"{min(best)}–{max(best)}"
-    return f"best epoch {span} of cap {cap}; {early} of {len(histories)} stopped early"
+    return (f"best epoch {span} of cap {cap}, patience {rule}; {early} of {len(histories)} "
+            f"stopped early, {flat} on a plateau")
 
 
 def seed_table(

@@ -90,6 +90,13 @@ def test_seeds_give_one_row_per_detector_with_the_range_over_seeds():
     baseline = table.loc["rolling z-score (baseline)"]
     assert baseline["recall_low"] == baseline["recall_high"]  # no network: seeds agree
     assert table["events"].nunique() == 1
+    # the realised alarm rate is the share of test days flagged, seeds averaged
+    flagged = [r.detectors["LSTM autoencoder"].flags.mean() for r in runs]
+    assert row["alarm_rate"] == pytest.approx(np.mean(flagged))
+    with_episodes = anomaly.results_table(runs, data.events)
+    episodes = with_episodes["episodes"]
+    assert episodes.nunique() == 1 and (with_episodes["episodes_found"] <= episodes).all()
+    assert "episodes" not in table
     per_seed = anomaly.seed_table(runs, data, device="cpu")
     assert len(per_seed) == 2 and per_seed["best_epoch"].tolist() == [1, 1]
     assert per_seed["recall"].tolist() == [r.detectors["LSTM autoencoder"].result["recall"]

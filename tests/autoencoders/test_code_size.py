@@ -44,3 +44,28 @@ def test_pca_curve_matches_pca_of_each_size():
     assert curve.index.tolist() == list(range(1, 51))
     for k in (1, 7, 30):
         assert curve[k] == pytest.approx(code_size.pca_mse(x[:200], x[200:], k), rel=1e-6)
+
+
+def test_zeroed_code_mse_keeps_the_whole_code_equal_to_the_forward_pass():
+    import torch
+
+    from helpers.autoencoders.models import LSTMAutoencoder
+
+    torch.manual_seed(0)
+    ae = LSTMAutoencoder(1, 4)
+    x = np.random.default_rng(0).random((8, 10, 1)).astype("float32")
+    with torch.no_grad():
+        full = float(((ae(torch.as_tensor(x)) - torch.as_tensor(x)) ** 2).mean())
+    assert code_size.zeroed_code_mse(ae, x) == pytest.approx(full, rel=1e-6)
+    # each half changes the reconstruction, and differently
+    halves = {zero: code_size.zeroed_code_mse(ae, x, zero) for zero in ("h", "c")}
+    assert len({full, *halves.values()}) == 3
+    assert ae.training  # the mode is restored
+
+
+def test_zeroed_code_mse_names_the_bad_half():
+    from helpers.autoencoders.models import LSTMAutoencoder
+
+    x = np.zeros((2, 5, 1), "float32")
+    with pytest.raises(ValueError, match=r"zero must be one of .*got 'cell'"):
+        code_size.zeroed_code_mse(LSTMAutoencoder(1, 2), x, "cell")

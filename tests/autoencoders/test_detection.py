@@ -83,3 +83,26 @@ def test_largest_moves_are_ranked_in_training_sd():
     assert top.index.tolist() == [(days[30], "A"), (days[35], "B")]
     assert top["return (%)"].iloc[0] == pytest.approx(100 * np.expm1(-0.1))
 
+
+
+def test_episodes_group_consecutive_event_days_only():
+    days = pd.bdate_range("2020-01-01", periods=9)
+    events = pd.Series([1, 1, 1, 0, 0, 1, 0, 1, 1], index=days, dtype=bool)
+    ids = detection.episodes(events)
+    assert ids.tolist() == [1, 1, 1, 0, 0, 2, 0, 3, 3]
+    flags = pd.Series(False, index=days)
+    flags.iloc[[2, 4]] = True  # the last day of episode 1, and a false alarm
+    assert detection.episode_recall(flags, events) == {"episodes": 3.0, "episodes_found": 1.0}
+    assert detection.episode_recall(flags & False, events)["episodes_found"] == 0.0
+
+
+def test_label_agreement_tells_the_label_from_an_unrelated_score():
+    days = pd.bdate_range("2020-01-01", periods=200)
+    rng = np.random.default_rng(0)
+    market = pd.Series(rng.normal(0, 0.01, 200), index=days)
+    events = market.abs() > 0.02
+    circular = detection.label_agreement(market ** 2, market, events)
+    assert circular == {"rank_correlation": 1.0, "top_hits": 1.0}
+    unrelated = detection.label_agreement(pd.Series(rng.random(200), index=days), market,
+                                          events)
+    assert abs(unrelated["rank_correlation"]) < 0.3 and unrelated["top_hits"] < 0.5

@@ -5,7 +5,13 @@ import re
 import numpy as np
 import pytest
 
-from helpers.bitcoin import backtest, break_even_hit_rate, minute_returns, sign_positions
+from helpers.bitcoin import (
+    backtest,
+    break_even_hit_rate,
+    minute_returns,
+    sign_positions,
+    threshold_positions,
+)
 
 LAST = np.array([100.0, 101.0])
 NEXT = np.array([101.0, 99.0])
@@ -88,3 +94,32 @@ def test_backtest_ValueError_when_the_fee_is_negative():
 def test_backtest_ValueError_when_lengths_differ():
     with pytest.raises(ValueError, match="Give one position per minute"):
         backtest([1.0], LAST, NEXT, fee_rate=0.001)
+
+
+def test_threshold_positions_trade_only_moves_larger_than_the_threshold():
+    positions = threshold_positions([0.1, -0.3, 0.25, -0.05], [100.0] * 4, min_move=0.002)
+    assert positions.tolist() == [0.0, -1.0, 1.0, 0.0]
+    assert threshold_positions([-0.3, 0.3], [100.0] * 2, min_move=0.002,
+                               allow_short=False).tolist() == [0.0, 1.0]
+
+
+def test_a_perfect_forecaster_loses_every_minute_and_profits_above_twice_the_fee():
+    rng = np.random.default_rng(0)
+    returns = rng.standard_t(3, size=2000) * 3e-4  # heavy tails: a few large minutes
+    closes = 100 * np.cumprod(np.r_[1.0, 1 + returns])
+    last, nxt = closes[:-1], closes[1:]
+    every = backtest(sign_positions(nxt - last), last, nxt, fee_rate=0.001)
+    picky = backtest(threshold_positions(nxt - last, last, min_move=0.002), last, nxt,
+                     fee_rate=0.001)
+    assert every.net_return < 0 < picky.net_return
+    assert 0 < picky.turnover < every.turnover
+
+
+def test_threshold_positions_ValueError_when_the_threshold_is_negative():
+    with pytest.raises(ValueError, match=re.escape("e.g. 0.002 for 0.2%; got -1")):
+        threshold_positions([1.0], [100.0], min_move=-1)
+
+
+def test_threshold_positions_ValueError_when_lengths_differ():
+    with pytest.raises(ValueError, match="one predicted change per minute"):
+        threshold_positions([1.0, 2.0], [100.0], min_move=0.002)

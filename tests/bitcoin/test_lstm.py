@@ -8,6 +8,7 @@ from helpers.bitcoin import (
     ORIGINAL_FEATURES,
     TutorialLSTM,
     add_features,
+    budget_line,
     fit_lstm,
     fit_scaling,
     window_part,
@@ -60,8 +61,10 @@ def test_fit_lstm_gives_one_row_of_dollar_closes_per_seed(parts, target):
     assert len(runs.histories) == 2 and runs.histories[0].max_epochs == 3
     errors = runs.squared_errors(test.next_close)
     np.testing.assert_allclose(errors, (runs.closes - test.next_close) ** 2)
-    assert runs.stopping().endswith("epochs run " + ", ".join(
-        str(h.epochs_run) for h in runs.histories))
+    line = runs.stopping()
+    assert line.startswith("2 networks, ") and "cap 3, patience 1" in line
+    assert "epochs run " + ", ".join(str(h.epochs_run) for h in runs.histories) in line
+    assert line.endswith("plateau test passed by 0 of 2") or "still improving" in line
     # a change model's close stays near the last close; the first seed's model is kept
     if target == "close_change":
         assert np.abs(runs.closes - test.last_close).mean() < 5
@@ -83,3 +86,22 @@ def test_squared_errors_ValueError_when_the_truth_has_another_length(parts):
                     fit_kwargs={**FAST, "epochs": 1})
     with pytest.raises(ValueError, match="pass the closes of the same test windows"):
         runs.squared_errors(test.next_close[:-1])
+
+
+def test_budget_line_summarises_many_networks_and_flags_the_cap():
+    from helpers.training import History
+
+    def run(best, ran):
+        return History(train_loss=[1.0] * ran, val_loss=[1.0] * ran, best_epoch=best,
+                       max_epochs=30, patience=10, steps=5 * ran)
+
+    line = budget_line([run(b, r) for b, r in [(1, 20), (4, 20), (9, 20), (30, 30),
+                                               (12, 22), (15, 25)]])
+    assert line.startswith("6 networks, 5 steps per epoch, cap 30, patience 10: ")
+    assert "best epochs 1 to 30 (median 10)" in line
+    assert line.endswith("; 1 still improving at the cap")
+
+
+def test_budget_line_ValueError_when_there_is_no_history():
+    with pytest.raises(ValueError, match="histories is empty"):
+        budget_line([])

@@ -80,3 +80,20 @@ def test_subsample_ValueError_when_stride_is_zero(table):
     w = window_part(table, fit_scaling(table, ORIGINAL_FEATURES), lookback=10)
     with pytest.raises(ValueError, match="stride must be a whole number of at least 1"):
         w.subsample(0)
+
+
+def test_a_standard_scaler_gives_zero_mean_unit_sd_and_the_same_way_back(table):
+    train, test = chronological_split(table, (0.5, 0.5))
+    scaling = fit_scaling(train, ORIGINAL_FEATURES, kind="standard")
+    j = scaling.columns.index("close")
+    scaled = scaling.transform(train)[:, j]
+    assert abs(scaled.mean()) < 1e-5 and scaled.std() == pytest.approx(1.0, rel=1e-5)
+    back = scaling.to_units(scaling.transform(test)[:, j], "close")
+    np.testing.assert_allclose(back, test.close, rtol=1e-5)
+    np.testing.assert_allclose(scaling.to_scaled(test.close, "close"),
+                               scaling.transform(test)[:, j], atol=1e-4)
+
+
+def test_fit_scaling_ValueError_when_the_kind_is_unknown(table):
+    with pytest.raises(ValueError, match="kind='robust' is not one of"):
+        fit_scaling(table, ORIGINAL_FEATURES, kind="robust")

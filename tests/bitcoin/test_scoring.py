@@ -29,6 +29,14 @@ def test_rows_hold_dollar_errors_and_the_comparison(minutes):
     assert comparisons["LSTM"].baseline == "persistence" and comparisons["LSTM"].metric == "RMSE"
 
 
+def test_persistence_calls_no_direction(minutes):
+    truth, last = minutes
+    table, _ = scoreboard(truth, last, {"always up": last + 0.5})
+    assert table.loc["persistence", "direction %"] == "n/a"
+    # a constant call scores the share of minutes that moved its way, not a coin's 50%
+    assert table.loc["always up", "direction %"] == round(100 * np.mean(truth > last), 1)
+
+
 def test_direction_is_averaged_over_seeds(minutes):
     truth, last = minutes
     right, wrong = truth + 0.0, 2 * last - truth

@@ -6,12 +6,16 @@ import pytest
 
 from helpers.bitcoin import (
     ORIGINAL_FEATURES,
+    MinuteWindows,
     add_features,
+    aligned_losses,
+    fit_scaling,
     lstm_forecaster,
     ridge_forecaster,
     walk_forward,
     walk_forward_score,
 )
+from helpers.comparison import model_confidence_set
 from helpers.trials import grid_search
 
 FAST = {"epochs": 2, "lr": 1e-2, "batch_size": 32, "patience": 1, "device": "cpu"}
@@ -104,3 +108,63 @@ def test_the_score_uses_the_default_lookback_without_one_in_the_grid(table):
     score = walk_forward_score(table, ORIGINAL_FEATURES, ridge_forecaster, lookback=15,
                                n_splits=2)
     assert np.isnan(score({"alpha": 1.0})["stopped_early"])
+
+
+def test_ridge_tunes_its_penalty_on_the_validation_windows(table):
+    scaling = fit_scaling(table, ORIGINAL_FEATURES)
+    rng = np.random.default_rng(0)
+
+    def windows(n, signal):
+        X = rng.normal(size=(n, 3, 1)).astype("float32")
+        y = signal * X[:, -1] + 0.1 * rng.normal(size=(n, 1))
+        close = np.full(n, 100.0)
+        return MinuteWindows(X, y, close, close, pd.DatetimeIndex(table.timestamp[:n]),
+                             "close_change")
+
+    forecaster = ridge_forecaster(alphas=[1e-3, 1e6])
+    test = windows(50, 1.0)
+    forecaster(windows(200, 1.0), windows(50, 1.0), test, scaling)  # a signal: little penalty
+    forecaster(windows(200, 0.0), windows(50, 0.0), test, scaling)  # noise: shrink it all
+    assert forecaster.chosen == [1e-3, 1e6]
+    fixed = ridge_forecaster(1.0)
+    walk_forward(table, ORIGINAL_FEATURES, fixed, n_splits=2, lookback=10)
+    assert fixed.chosen == [1.0, 1.0]
+
+
+def test_ridge_forecaster_ValueError_when_a_penalty_is_not_positive():
+    with pytest.raises(ValueError, match="alphas must be positive penalties"):
+        ridge_forecaster(alphas=[0.0, 1.0])
+
+
+def test_walks_with_different_lookbacks_are_paired_on_their_shared_minutes(table):
+    def late(train, val, test, scaling):
+        return test.last_close + 1.0
+
+    walks = {f"lookback {k}": walk_forward(table, ORIGINAL_FEATURES, forecaster, n_splits=2,
+                                           lookback=k)
+             for k, forecaster in ((10, persistence), (30, late))}
+    assert len(walks["lookback 10"].times) == len(walks["lookback 10"].baseline_errors)
+    losses = aligned_losses(walks)
+    assert list(losses) == ["lookback 10", "lookback 30", "persistence"]
+    n = len(walks["lookback 30"].times)  # the longer lookback forecasts fewer minutes
+    assert {len(v) for v in losses.values()} == {n}
+    np.testing.assert_allclose(losses["lookback 10"], losses["persistence"])
+    pair = {k: v for k, v in losses.items() if k != "persistence"}
+    assert model_confidence_set(pair, reps=50)["in the set"].to_dict() == {
+        "lookback 10": True, "lookback 30": False}
+
+
+def test_aligned_losses_ValueError_when_walks_share_no_minute(table):
+    early = walk_forward(table.iloc[:300], ORIGINAL_FEATURES, persistence, n_splits=2,
+                         lookback=10)
+    late = walk_forward(table.iloc[300:].reset_index(drop=True), ORIGINAL_FEATURES,
+                        persistence, n_splits=2, lookback=10)
+    with pytest.raises(ValueError, match="the walks share no test minute"):
+        aligned_losses({"early": early, "late": late})
+
+
+def test_the_score_keeps_the_walk_for_curves_and_pairing(table):
+    score = walk_forward_score(table, ORIGINAL_FEATURES, lstm_forecaster, n_splits=2,
+                               target="close_change", lookback=10)
+    result = score({"hidden_size": 4, "seeds": (0,), **FAST})
+    assert len(result["walk"].histories) == 2 and result["walk"].model_errors.shape[0] == 1

@@ -10,10 +10,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from docutils import nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = ROOT / "book" / "_ext"
-MODULES = ["book_toc", "launch_links", "local_mathjax", "output_layout", "results_text"]
+MODULES = ["book_toc", "launch_links", "local_mathjax", "output_layout", "results_text",
+           "results_summary", "bookkeeping", "inline_code", "notebook_figure", "citations"]
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,100 @@ def test_duration_text(ext):
     duration = ext("results_text").duration_text
     assert [duration(s) for s in (6.06, 59.6, 3599, 3725)] == [
         "6 s", "1 min 0 s", "59 min 59 s", "1 h 02 min"]
+
+
+@pytest.mark.parametrize(("values", "texts", "suffix"), [
+    ([0.98123, 0.95, 1.0123], ["0.981", "0.950", "1.012"], ""),
+    # a tight interval keeps enough decimals to differ from its ratio
+    ([1.0053588, 1.00346, 1.00794], ["1.0054", "1.0035", "1.0079"], ""),
+    ([118.62, 100.29, 143.05], ["119", "100", "143"], ""),
+    ([32.795, 0.0, 52.45], ["32.8", "0.0", "52.5"], ""),
+    # tiny or huge numbers share one power of ten, never "9.412e-04 (7.784e-04 to 0.001129)"
+    ([9.4116e-4, 7.784e-4, 1.129e-3], ["9.41", "7.78", "11.29"], " × 10⁻⁴"),
+    ([3.509e27], ["3.51"], " × 10²⁷"),
+    ([0.0], ["0.0"], ""),
+])
+def test_numbers_read_together_share_one_format(ext, values, texts, suffix):
+    assert ext("results_text").numbers_text(values) == (texts, suffix)
+
+
+def test_value_text_shows_accuracies_as_percentages(ext):
+    value = ext("results_text").value_text
+    assert [value(v) for v in (12345.6, 0.05869, 2.3455e-10)] == ["12,346", "0.0587",
+                                                                  "2.35 × 10⁻¹⁰"]
+    assert value(0.8645, "accuracy") == "86.5%"
+
+
+# --- bookkeeping, inline code, images, MathJax -----------------------------------------------
+
+def _cell(source: str, *outputs: nodes.Node, hidden: bool = False) -> nodes.container:
+    cell = nodes.container(classes=["cell"])
+    source_box = nodes.container("", nodes.literal_block(text=source), classes=["cell_input"])
+    # myst-nb folds a hidden input (tag hide-input) into a node of its own
+    cell += nodes.container("", source_box) if hidden else source_box
+    if outputs:
+        cell += nodes.container("", *outputs, classes=["cell_output"])
+    return cell
+
+
+def test_bookkeeping_leaves_the_page_and_the_rest_stays(ext):
+    marked = nodes.raw("", '<pre class="lstmbook-bookkeeping">recorded 4 results</pre>',
+                       format="html", classes=["output", "text_html"])
+    kept = nodes.literal_block(text="Best: LSTM", classes=["output", "stream"])
+    doc = nodes.section()
+    doc += [_cell("run = setup_notebook(seed=0)", nodes.literal_block(text="mode: standard"),
+                  hidden=True),
+            _cell("record(...)", marked),
+            _cell("print(best)", kept, nodes.raw("", '<pre class="lstmbook-bookkeeping">x</pre>',
+                                                 format="html"))]
+    ext("bookkeeping").drop_bookkeeping(doc)
+    outputs = [[c.astext() for c in cell.children if "cell_output" in c["classes"]]
+               for cell in doc.children]
+    assert outputs == [[], [], ["Best: LSTM"]]
+    assert all(any("cell_input" in c["classes"] for c in cell.findall(nodes.container))
+               for cell in doc.children)
+
+
+def test_long_inline_code_words_may_break_short_ones_stay_whole(ext):
+    mark = ext("inline_code").mark_long_words
+    html = '<span class="pre">--hidden-size</span> <span class="pre">{}</span>'
+    assert mark(html.format("a" * 28)) == html.format("a" * 28)
+    assert mark(html.format("a" * 29)).endswith('<span class="pre pre-long">' + "a" * 29
+                                                 + "</span>")
+
+
+def test_images_load_lazily(ext):
+    doc = nodes.section()
+    doc += [nodes.image(uri="a.png"), nodes.image(uri="b.png", loading="embed")]
+    ext("lazy_images").lazy(None, doc, "page")
+    assert [image["loading"] for image in doc.findall(nodes.image)] == ["lazy", "embed"]
+
+
+def test_mathjax_leaves_pages_without_math(ext):
+    from sphinx.builders.html._assets import _JavaScript
+
+    drop = ext("local_mathjax").drop_where_unused
+    app = SimpleNamespace(config=SimpleNamespace(mathjax_path="mathjax/tex-mml-chtml.js"))
+
+    def scripts():
+        return [_JavaScript("_static/doctools.js"), _JavaScript("", body="window.MathJax = {}"),
+                _JavaScript("_static/mathjax/tex-mml-chtml.js", defer="defer")]
+
+    plain, with_math = nodes.section(), nodes.section()
+    with_math += nodes.math(text="x")
+    context = {"script_files": scripts()}
+    drop(app, "intro", "page.html", context, plain)
+    assert [s.filename for s in context["script_files"]] == ["_static/doctools.js"]
+    context = {"script_files": scripts()}
+    drop(app, "chapter", "page.html", context, with_math)
+    assert len(context["script_files"]) == 3
+
+
+def test_the_round_author_year_style_is_registered(ext):
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", ext("citations").NAME)
+    assert style().bracket_parenthetical.left == "("
 
 
 # --- output_layout -------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-"""The Results page's directive (book/_ext/results_table.py), rendered by Sphinx from small
-result files written here: one row per comparison, plain numbers in a compact table,
-notes in words, grouped by chapter in the order of the table of contents."""
+"""The Results page's directives (book/_ext/results_table.py, results_summary.py), rendered
+by Sphinx from small result files written here: a one-line-per-chapter summary on top, one
+row per comparison with its numbers in one format, accuracies in their own column,
+"practically exact" instead of a meaningless ratio, plain numbers in a compact table, notes
+in words and said once per table, grouped by chapter in the order of the table of
+contents."""
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ chapters:
   - file: notebooks/nb_a2
 """
 PAGES = {
-    "index": "Results\n=======\n\n.. results-table::\n\n.. toctree::\n   :glob:\n\n   */*\n",
+    "index": ("Results\n=======\n\n.. results-summary::\n\n.. results-table::\n\n"
+              ".. toctree::\n   :glob:\n\n   */*\n"),
     "chapters/ch1": "Chapter One\n===========\n",
     "chapters/ch2": "Chapter Two\n===========\n",
     "notebooks/nb_a1": "Part A1\n=======\n",
@@ -62,6 +66,12 @@ RESULTS = {
               ci=[1.2, 1.4], verdict="worse", seeds=1, dataset="data-2"),
         entry("nb_b", "LSTM vs LP", 0.0621, unit="MSE of LSTM", baseline="LP", ci=None,
               verdict="worse", seeds=3, scope="recipe", note="LP practically exact"),
+        entry("nb_b", "GRU vs persistence", 9.4116e-4, unit="RMSE ratio", baseline="persistence",
+              ci=[8.3596e-4, 1.05648e-3], verdict="better", seeds=3,
+              note="1,321 test minutes; hidden 8"),
+        entry("nb_b", "ladder accuracy, 28 steps", 0.8645, unit="accuracy",
+              baseline="logistic regression", verdict="no clear difference", seeds=3,
+              note="hidden 8"),
         entry("nb_b", "persistence test RMSE", 42.8037, unit="USD"),
         entry("nb_b", "notebook run time", 110.97, unit="s", dataset="",
               note="2 CPU cores, x86_64"),
@@ -85,7 +95,8 @@ def extensions_on_path():
     sys.path.remove(str(EXTENSIONS))
 
 
-def build(folder: Path, results: dict[str, list[dict]]) -> tuple[str, str]:
+def build(folder: Path, results: dict[str, list[dict]],
+          headlines: dict[str, str] | None = None) -> tuple[str, str]:
     """Build the small book in ``folder``; return the Results page's HTML and the warnings."""
     from sphinx.testing.util import SphinxTestApp
 
@@ -102,7 +113,8 @@ def build(folder: Path, results: dict[str, list[dict]]) -> tuple[str, str]:
     warnings = io.StringIO()
     app = SphinxTestApp(
         "html", srcdir=src, builddir=folder / "build", freshenv=True,
-        confoverrides={"extensions": ["results_table"], "html_theme": "basic"},
+        confoverrides={"extensions": ["results_table", "results_summary"], "html_theme": "basic",
+                   "results_headlines": headlines or {}},
         status=io.StringIO(), warning=warnings,
     )
     try:
@@ -114,7 +126,8 @@ def build(folder: Path, results: dict[str, list[dict]]) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, extensions_on_path) -> str:
-    html, warnings = build(tmp_path_factory.mktemp("results"), RESULTS)
+    html, warnings = build(tmp_path_factory.mktemp("results"), RESULTS,
+                           {"nb_b": "GRU vs persistence"})
     problems = [line for line in warnings.splitlines() if "nb_extra" not in line]
     assert not problems, warnings  # the orphan notebook is not in a toctree: expected
     return html
@@ -151,14 +164,57 @@ def test_chapters_in_table_of_contents_order_with_links(page):
 
 def test_one_row_per_comparison(page):
     assert rows(section(page, 'id="results-ch1"'), "results-comparisons") == [
-        "LSTM vs persistence RMSE ratio; 1,321 test minutes 0.9812 (0.9512 to 1.012) "
+        "LSTM vs persistence a RMSE ratio 0.981 (0.951 to 1.012) "
         "no clear difference these trained models 3 best epochs 9, 11, 50 of cap 50; "
         "1/3 still improving at the cap; "
         "patience 10; 1,900–5,000 steps; 12–32 s; plateau 2/3",
-        "Ridge vs persistence MAE ratio; data: data-2 1.31 (1.2 to 1.4) worse 1",
-        "LSTM vs LP LP practically exact 0.0621 MSE of LSTM worse the recipe 3",
+        "Ridge vs persistence data: data-2 MAE ratio 1.310 (1.200 to 1.400) worse 1",
+        # a practically exact side: no ratio, the model's own loss
+        "LSTM vs LP practically exact LP practically exact; MSE of LSTM: 0.0621 worse "
+        "the recipe 3",
+        # one number format per cell, however small the ratio
+        "GRU vs persistence a,b RMSE ratio 9.41 (8.36 to 10.56) × 10⁻⁴ better 3",
+        # an accuracy has a column of its own
+        "ladder accuracy, 28 steps against logistic regression b 86.5% no clear difference 3",
     ]
     assert 'class="verdict verdict-worse"' in page and 'class="verdict verdict-unclear"' in page
+    headings = re.findall(r"<th[^>]*>(.*?)</th>", section(page, 'id="results-ch1"'), re.S)
+    assert [text(h) for h in headings][:5] == [
+        "Comparison", "Ratio (95% interval)", "Accuracy", "Verdict", "Seeds"]
+
+
+def test_a_note_shared_by_several_rows_is_said_once(page):
+    ch1 = section(page, 'id="results-ch1"')
+    fold = re.search(r'<div class="[^"]*results-notes[^"]*">.*?</ul>', ch1, re.S)
+    assert fold, "no fold for the notes shared by several rows"
+    assert text(fold.group(0)) == ("Notes shared by several rows a: 1,321 test minutes "
+                                   "b: hidden 8")
+    tables = re.findall(r"<table.*?</table>", ch1, re.S)
+    assert text(tables[0]).count("1,321 test minutes") == 0
+
+
+def test_the_page_opens_with_one_line_per_chapter(page):
+    summary = re.search(r'<ul class="results-summary.*?</ul>', page, re.S)
+    assert summary and page.index(summary.group(0)) < page.index("<table")
+    lines = [text(li) for li in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+    assert lines == [
+        # the headline chosen in results_headlines, then every comparison counted
+        "Chapter One : GRU vs persistence , better (RMSE ratio 9.41 (8.36 to 10.56) × 10⁻⁴; "
+        "3 seeds). All 5 comparisons: 1 better, 2 worse, 2 no clear difference. Runs in "
+        "1 min 51 s on 2 CPU cores, standard mode. Details below.",
+        # no headline chosen: the first comparison
+        "Chapter Two : GRU vs mean , better (MSE ratio 0.500 (0.400 to 0.600); 5 seeds). "
+        "Details below.",
+        "Extra : no comparison recorded. Details below.",
+    ]
+    assert 'href="#results-ch1"' in summary.group(0)
+
+
+def test_a_headline_that_was_not_recorded_is_a_warning(tmp_path, extensions_on_path):
+    _, warnings = build(tmp_path, RESULTS, {"nb_b": "no such comparison", "nb_zz": "x"})
+    assert "results_headlines: 'nb_b' recorded no result named 'no such comparison'" in warnings
+    assert "'GRU vs persistence'" in warnings  # the names it did record
+    assert "results_headlines names 'nb_zz', which recorded no results" in warnings
 
 
 def test_many_runs_are_summarised_as_ranges(page):
@@ -176,7 +232,7 @@ def test_plain_results_stay_compact_with_run_time_and_data_above(page):
 
 def test_notes_read_as_words_not_python(page):
     (row,) = rows(section(page, 'id="results-ch2"'), "results-values")
-    assert row == "test accuracy 0.4295 accuracy 14x14 pixels; hidden size 16, lr 0.01, grad clip 5"
+    assert row == "test accuracy 43.0% 14x14 pixels; hidden size 16, lr 0.01, grad clip 5"
     tables = " ".join(text(t) for t in re.findall(r"<table.*?</table>", page, re.S))
     assert "{" not in tables and "'" not in tables
 

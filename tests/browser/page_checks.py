@@ -202,6 +202,8 @@ def math_problems(page, origin: str, has_math: bool) -> list[str]:
         problems.append(f"page has math ({math['math']} .math elements) but no mjx-container")
     problems += [f"MathJax loaded from outside the book: {src}"
                  for src in math["scripts"] if not src.startswith(origin + "/")]
+    if not has_math and math["scripts"]:  # over 1 MB a reader's phone need not fetch
+        problems.append("MathJax loaded on a page without math")
     if has_math and not math["version"].startswith("3"):
         problems.append(f"MathJax version {math['version']!r}, expected 3")
     problems += [f"math not typeset: {text!r}" for text in math["untypeset"]]
@@ -225,12 +227,19 @@ def layout_problems(page) -> list[str]:
     return problems
 
 
+# the set-up banner of helpers.book.setup_notebook, for whoever runs the notebook only
+BANNER = re.compile(r"^mode:\s+\w+\s+\(LSTMBOOK_MODE")
+
+
 def text_problems(page) -> list[str]:
-    """Test markers left visible on the page; more than one visible search box."""
+    """Test markers or the set-up banner left visible on the page; more than one visible
+    search box."""
     text = page.locator("#main-content").inner_text() if page.locator("#main-content").count() \
         else page.locator("body").inner_text()
     problems = [f"test marker visible: {line.strip()[:80]!r}"
                 for line in text.splitlines() if "NBVAL" in line]
+    problems += [f"set-up banner visible: {line.strip()[:60]!r}"
+                 for line in text.splitlines() if BANNER.match(line.strip())]
     searches = page.evaluate(SEARCH_JS)
     if searches > 1:
         problems.append(f"{searches} search boxes visible (one is enough)")

@@ -95,10 +95,10 @@ def test_sequence_regressor_rejects_wrong_shapes():
     [
         ({"head": "flatten"}, "needs lookback"),
         ({"head": "mean"}, "head must be one of"),
-        ({"lookback": 0}, "lookback must be at least 1"),
-        ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
-        ({"num_layers": 0}, "num_layers must be a positive integer"),
-        ({"output_size": 0}, "output_size must be a positive integer"),
+        ({"lookback": 0}, "lookback must be a whole number of at least 1, got 0"),
+        ({"dropout": 1.0}, r"dropout must be a number in \[0, 1\), got 1.0"),
+        ({"num_layers": 0}, "num_layers must be a whole number of at least 1, got 0"),
+        ({"output_size": 0}, "output_size must be a whole number of at least 1"),
     ],
 )
 def test_bad_constructor_arguments(kwargs, message):

@@ -57,3 +57,80 @@ def test_validation_curves_without_dots_on_given_axes_and_without_val_data():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match=r"train with fit\(..., val=\(X, y\)\)"):
         plot_validation_curves({"LSTM": [History(train_loss=[1.0, 0.5])]})
+
+
+# --- a style for two screens ---------------------------------------------------------------
+
+def test_the_book_style_keeps_every_text_readable_on_a_phone():
+    from helpers import plotting
+
+    use_book_style()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], label="model")
+    ax.set(title="t", xlabel="x", ylabel="y")
+    ax.legend(title="legend")
+    fig.canvas.draw()
+    width = fig.get_figwidth()
+    assert width <= plotting.MAX_FIGURE_WIDTH
+    smallest = plotting.smallest_text(fig)
+    assert smallest["ticks"] == smallest["text"] == plotting.TEXT_PT
+    # the proxy the browser check uses: points * phone column / figure width in points
+    assert smallest["ticks"] * plotting.PHONE_COLUMN_PX / (72 * width) >= plotting.MIN_TEXT_PX
+    assert width * plotting.FIGURE_DPI * 2 <= 1400  # the stored PNG stays under 1400 px
+    plt.close(fig)
+
+
+def test_a_default_figure_passes_the_browser_check_with_its_labels_sticking_out():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from helpers import plotting
+
+    use_book_style()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1_000, 20_000], [0.001, 0.5, 123_456.0], label="validation loss")
+    ax.set(xlabel="epoch", ylabel="validation loss", title="Validation loss per epoch")
+    ax.legend(title="dots: best epoch")
+    data, _ = plotting.figure_png(fig)
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    assert image.width > fig.get_figwidth() * 2 * plotting.FIGURE_DPI  # the labels spill
+    # what tests/browser/reading_checks.py computes for a 390-px phone
+    shown = min(plotting.PHONE_COLUMN_PX, image.width / 2)
+    pt = float(image.info[plotting.PNG_TICK_KEY])
+    assert pt * image.info["dpi"][0] / 72 * shown / image.width >= plotting.MIN_TEXT_PX
+    plt.close(fig)
+
+
+def test_figure_png_records_the_smallest_text_for_the_browser_check():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from helpers import plotting
+
+    use_book_style()
+    fig, ax = plt.subplots(figsize=plotting.book_figsize(3))
+    ax.plot([0, 1])
+    ax.tick_params(axis="y", labelsize=9)
+    ax.annotate("note", (0.5, 0.5), fontsize=8)
+    data, shape = plotting.figure_png(fig)
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    assert image.info[plotting.PNG_TEXT_KEY] == "8" and image.info[plotting.PNG_TICK_KEY] == "9"
+    assert round(image.info["dpi"][0]) == 2 * plotting.FIGURE_DPI
+    assert shape == {"width": image.width // 2, "height": image.height // 2}
+    image.load()  # the chunks keep the file valid (CRCs checked)
+    plt.close(fig)
+    empty = plt.figure()
+    assert plotting.figure_png(empty) is None
+    plt.close(empty)
+
+
+def test_book_figsize_refuses_a_figure_too_wide_for_a_phone():
+    from helpers.plotting import book_figsize
+
+    assert book_figsize(5.5, width=7) == (7, 5.5)
+    with pytest.raises(ValueError, match=r"width=11 inches: .*stack its panels vertically"):
+        book_figsize(3, width=11)

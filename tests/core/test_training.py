@@ -240,7 +240,7 @@ def test_min_delta_stops_a_run_that_only_creeps_down():
     strict = fit(nn.Linear(3, 1), (x, y), min_delta=1e-3, **kwargs)
     assert strict.epochs_run < creeping.epochs_run
     assert strict.best_val_loss <= min(strict.val_loss)  # the best weights are still kept
-    with pytest.raises(ValueError, match="min_delta must be 0 or more"):
+    with pytest.raises(ValueError, match="min_delta must be a number of at least 0, got -1"):
         fit(nn.Linear(3, 1), (x, y), min_delta=-1, progress=False, device="cpu")
 
 

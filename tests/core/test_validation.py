@@ -6,7 +6,11 @@ import pytest
 import torch
 
 from helpers.validation import (
+    as_numbers,
+    check_data,
     check_finite,
+    check_number,
+    check_outputs,
     check_pair,
     check_positive_int,
     check_shapes_match,
@@ -77,3 +81,56 @@ def test_time_order_refuses_newest_first_rows_and_names_the_row():
     with pytest.raises(ValueError, match="table is not in time order: row 3"):
         check_time_order(frame, "table")
     check_time_order(np.arange(5)[::-1], "x")  # plain arrays carry no time
+
+
+def test_time_order_finds_any_time_axis_and_ignores_text_that_is_not_dates():
+    index = pd.date_range("2024-01-01", periods=4, freq="D")
+    frame = pd.DataFrame({"symbol": "BTC", "code": ["1", "2", "3", "4"], "v": range(4),
+                          "day": index.strftime("%d.%m.%Y")})
+    assert check_time_order(frame, "t").equals(pd.DatetimeIndex(frame["day"].pipe(
+        pd.to_datetime, utc=True)))
+    assert check_time_order(frame.drop(columns="day"), "t") is None  # no time axis
+    frame["when"] = index[::-1]
+    with pytest.raises(ValueError, match=r"row 1 \(2024-01-03 00:00:00\) .* in column 'when'"):
+        check_time_order(frame, "t")
+
+
+def test_check_number_refuses_nan_inf_bools_and_text_by_name():
+    assert check_number(0, "min_delta") == 0.0
+    for bad, error in [(float("nan"), ValueError), (float("inf"), ValueError), (0.0, ValueError),
+                       (True, TypeError), ("1e-3", TypeError)]:
+        with pytest.raises(error, match=r"lr must be a number above 0, got "):
+            check_number(bad, "lr", ">0")
+
+
+def test_as_numbers_keeps_numeric_arrays_and_converts_object_numbers():
+    x = np.arange(4.0)
+    assert as_numbers(x, "x") is x
+    assert as_numbers(np.array([1, 2.5], dtype=object), "x").dtype == np.float64
+    assert as_numbers(torch.ones(2, requires_grad=True), "x").tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(("outputs", "targets", "refused"), [
+    ((8, 1), (8,), True),  # broadcasts to (8, 8) under any loss
+    ((8, 3), (8,), False),  # integer class labels for a cross-entropy
+    ((8, 1), (8, 1), False),
+    ((8, 3), (8, 1), False),  # a quantile loss stretches the targets on purpose
+    ((8, 3), (5,), False),  # do not broadcast: the loss itself answers
+])
+def test_check_outputs_refuses_only_a_mismatch_that_broadcasts(outputs, targets, refused):
+    target = torch.zeros(targets, dtype=torch.long if outputs == (8, 3) else torch.float32)
+    call = lambda: check_outputs(torch.zeros(outputs), target, lambda a, b: a.sum())  # noqa: E731
+    if refused:
+        with pytest.raises(ValueError, match="would broadcast"):
+            call()
+    else:
+        call()
+
+
+def test_check_data_tells_a_loader_from_a_pair():
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2),
+                                                                        torch.zeros(4)))
+    assert check_data(loader, "train") is None
+    assert len(check_data((np.zeros((4, 2)), np.zeros(4)), "train")) == 2
+    with pytest.raises(TypeError, match="train must be a pair"):
+        check_data(np.zeros((4, 2)), "train")

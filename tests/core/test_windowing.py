@@ -125,7 +125,7 @@ def test_non_numeric_input():
     frame = pd.DataFrame({"price": np.arange(5.0), "symbol": ["BTC"] * 5})
     with pytest.raises(ValueError, match=r"non-numeric column\(s\) \['symbol'\]"):
         make_windows(frame, lookback=2)
-    with pytest.raises(ValueError, match="needs numbers"):
+    with pytest.raises(ValueError, match="x holds text such as 'a', not numbers"):
         make_windows(np.array(["a", "b", "c"]), lookback=1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import warnings
 
 import numpy as np
@@ -68,7 +69,9 @@ def test_iso_strings_with_utc_offsets(tmp_path):
                                  "%Y-%m-%d %I:%M:%S %p", "%d.%m.%Y %H:%M"])
 def test_month_day_year_and_other_spreadsheet_dates(tmp_path, fmt):
     times = [t.strftime(fmt).lstrip("0") for t in minutes(3)]
-    check(quietly(write(tmp_path, table(times))), 3)
+    # 3/10/2024 on every row could be 10 March or 3 October: only dayfirst=False settles it
+    options = {"dayfirst": False} if fmt.startswith("%m/%d") else {}
+    check(quietly(write(tmp_path, table(times)), **options), 3)
 
 
 def test_day_first_dates_are_told_apart_from_month_first(tmp_path):
@@ -218,3 +221,86 @@ def test_same_frame_as_the_binance_reader(tmp_path, build):
     mine = quietly(path).drop(columns="ignore")
     theirs = read_binance_klines(path)
     pd.testing.assert_frame_equal(mine, theirs, check_like=True)
+
+
+# ------------------------------------------ large files: read in chunks, same frame, same words
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 4 rows, so that a few rows cross several chunk boundaries."""
+    from helpers.data import csv_table
+
+    monkeypatch.setattr(csv_table, "CHUNK_ROWS", 4)
+
+
+@pytest.mark.parametrize("epoch", [False, True])
+def test_a_file_read_in_chunks_gives_the_same_frame(tmp_path, monkeypatch, epoch):
+    from helpers.data import csv_table
+
+    times = [int(t.timestamp() * 1000) if epoch else t.isoformat() for t in minutes(11)]
+    lines = table(times, "time,open,high,low,close,volume").splitlines()
+    path = write(tmp_path, "\n".join(lines[:1] + lines[:0:-1]) + "\n")  # newest first
+    with pytest.warns(DataQualityWarning, match="newest first"):
+        whole = read_minute_csv(path)
+    monkeypatch.setattr(csv_table, "CHUNK_ROWS", 4)
+    with pytest.warns(DataQualityWarning, match="newest first"):
+        chunked = read_minute_csv(path)
+    pd.testing.assert_frame_equal(whole, chunked)
+    check(chunked, 11)
+
+
+def test_a_bad_value_in_a_later_chunk_is_named_by_its_line(tmp_path, small_chunks):
+    lines = table([t.isoformat() for t in minutes(11)]).splitlines()
+    lines[10] = lines[10].replace(",109,", ",1O9,")  # a letter O in row 10's close
+    path = write(tmp_path, "\n".join(lines[:5] + [""] + lines[5:]) + "\n")  # a blank line
+    with pytest.raises(DataLayoutError, match=r"mine\.csv, line 12: column 'Close' should be "
+                                              r"a number, got '1O9'"):
+        read_minute_csv(path)
+    lines = table([t.isoformat() for t in minutes(11)]).splitlines()
+    lines[9] = "2024-03-10 07:06:00" + lines[9][25:]  # no offset, unlike the others
+    with pytest.raises(DataLayoutError, match=re.escape(
+            "column 'Date' mixes times with and without a UTC offset (row 9: "
+            "'2024-03-10 07:06:00')")):
+        read_minute_csv(write(tmp_path, "\n".join(lines) + "\n"))
+
+
+def test_a_repeated_header_and_a_clock_change_across_chunks(tmp_path, small_chunks):
+    wall = [f"2024-10-27 {t}" for t in ("02:57", "02:58", "02:59", "02:00", "02:01", "02:02",
+                                        "02:03", "02:04", "02:05")]
+    lines = table(wall).splitlines()
+    path = write(tmp_path, "\n".join(lines[:4] + lines[:1] + lines[4:]) + "\n")
+    with pytest.warns(DataQualityWarning) as said:
+        frame = read_minute_csv(path, tz="Europe/Madrid", ambiguous="infer")
+    assert [f"{t:%H:%M}" for t in frame.index] == [
+        "00:57", "00:58", "00:59", "01:00", "01:01", "01:02", "01:03", "01:04", "01:05"]
+    # rows count the data lines of the file, the repeated header (row 4) too
+    assert [str(w.message)[:64] for w in said] == [
+        "mine.csv: dropped 1 line(s) repeating the header (line 5): files",
+        "column 'Date': rows 1-3, 5-10 fall in an hour that happens twice"]
+
+
+def test_a_decimal_comma_first_seen_in_a_later_chunk(tmp_path, small_chunks):
+    lines = ["Date;Open;High;Low;Close;Volume"]
+    lines += [f"{t.isoformat()};{100 + i};{101 + i};{99 + i};{100 + i};1"
+              for i, t in enumerate(minutes(10))]
+    lines[9] = lines[9].rsplit(";", 1)[0] + ";0,125"
+    frame = quietly(write(tmp_path, "\n".join(lines) + "\n"))
+    assert frame["volume"].iloc[-2] == 0.125 and frame["volume"].iloc[0] == 1.0
+    check(frame, 10)
+
+
+def test_dayfirst_reads_what_the_column_cannot_settle(tmp_path):
+    times = [t.strftime("%d/%m/%Y %H:%M") for t in minutes(3)]  # 10/03/2024 on every row
+    frame = quietly(write(tmp_path, table(times)), dayfirst=True)
+    check(frame, 3)
+    assert frame.attrs["time_format"] == "%d/%m/%Y %H:%M (UTC)"
+
+
+def test_a_windows_latin1_export_is_read(tmp_path):
+    lines = [f"{t.isoformat()},{p},año" for t, p in zip(minutes(3), prices(3), strict=True)]
+    path = tmp_path / "mine.csv"
+    path.write_bytes(("Fecha,Open,High,Low,Close,Volume,Año\n" + "\n".join(lines) + "\n")
+                     .encode("cp1252"))
+    frame = quietly(path)
+    check(frame, 3)
+    assert frame["Año"].tolist() == ["año"] * 3

@@ -7,7 +7,12 @@ import pytest
 import torch
 
 from helpers.files import load_model, save_checkpoint
-from helpers.internals.adding import RecurrentRegressor, adding_problem
+from helpers.internals.adding import (
+    RecurrentRegressor,
+    adding_problem,
+    marked_values,
+    marker_slopes,
+)
 
 
 def test_two_markers_one_in_each_region_and_the_sum_as_target():
@@ -82,3 +87,50 @@ def test_regressor_errors():
     expected = "expects input of shape (batch, lookback, n_features=2)"
     with pytest.raises(ValueError, match=re.escape(expected)):
         RecurrentRegressor(2, 4)(torch.zeros(3, 5, 1))
+
+
+def test_marked_values_find_both_markers_in_order():
+    x = np.zeros((2, 8, 2), dtype=np.float32)
+    x[:, :, 0] = np.arange(8) / 10
+    x[0, [1, 6], 1] = 1.0
+    x[1, [0, 4], 1] = 1.0
+    marks = marked_values(x)
+    assert marks.first_step.tolist() == [1, 0] and marks.second_step.tolist() == [6, 4]
+    np.testing.assert_allclose(marks.first, [0.1, 0.0])
+    np.testing.assert_allclose(marks.second, [0.6, 0.4])
+
+
+def test_marked_values_refuse_a_sequence_without_two_markers():
+    x, _ = adding_problem(3, 10, rng=np.random.default_rng(0))
+    x[2, :, 1] = 0.0
+    with pytest.raises(ValueError, match=re.escape(
+            "every sequence needs exactly two markers; sequence 2 of x has 0.")):
+        marked_values(x)
+    with pytest.raises(ValueError, match=re.escape(
+            "x must be adding-problem sequences (n, seq_len, 2); got shape (3, 10)")):
+        marked_values(x[:, :, 0])
+
+
+@pytest.mark.parametrize(
+    ("predict", "expected"),
+    [
+        (lambda first, second: first + second, (0.0, 1.0, 1.0)),  # solved the task
+        (lambda first, second: np.ones_like(first), (1.0, 0.0, 0.0)),  # predicts the mean
+        (lambda first, second: 0.5 + second, (0.5, 0.0, 1.0)),  # remembers the second only
+        (lambda first, second: 0.2 + 0.3 * first + 0.9 * second, (0.2, 0.3, 0.9)),
+    ],
+)
+def test_marker_slopes_recover_how_predictions_use_the_marked_values(predict, expected):
+    x, _ = adding_problem(300, 16, rng=np.random.default_rng(0))
+    marks = marked_values(x)
+    slopes = marker_slopes(x, predict(marks.first, marks.second)[:, None])
+    np.testing.assert_allclose([slopes["intercept"], slopes["first"], slopes["second"]],
+                               expected, atol=1e-9)
+
+
+def test_marker_slopes_need_one_prediction_per_sequence():
+    x, _ = adding_problem(5, 10, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=re.escape(
+            "predictions holds 4 values for 5 sequences of x: give one prediction per "
+            "sequence, in the same order.")):
+        marker_slopes(x, np.ones(4))

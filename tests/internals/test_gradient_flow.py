@@ -11,12 +11,16 @@ from torch import nn
 from helpers.internals.adding import RecurrentRegressor, adding_problem
 from helpers.internals.gradients import (
     GradientFlow,
+    epochs_to_learn,
     gradient_flow,
     gradient_profile,
     gradient_reach,
     input_gradient_norms,
     plot_gradient_flow,
+    takeoff_table,
 )
+from helpers.training import History
+from helpers.trials import SeedRuns
 
 
 class Weighted(nn.Module):
@@ -128,6 +132,41 @@ def test_plot_gradient_flow():
     # the median of two seeds is their mean
     np.testing.assert_allclose(untrained.get_lines()[0].get_ydata(), [5.5e-6, 5.5e-3, 1.0])
     assert [t.get_text() for t in untrained.get_legend().get_texts()] == ["a", "b"]
+    # stacked on one time axis with one label, so no two x labels can collide
+    assert untrained.get_position().y0 > trained.get_position().y0
+    assert untrained.get_xlabel() == ""
+    assert trained.get_xlabel().startswith("time step $t$")
     plt.close(fig)
     with pytest.raises(ValueError, match="flows is empty"):
         plot_gradient_flow([])
+
+
+def test_epochs_to_learn_is_the_first_epoch_below_the_threshold():
+    histories = [History(val_loss=[0.2, 0.05, 0.01]), History(val_loss=[0.2, 0.2]),
+                 History(val_loss=[0.001])]
+    assert epochs_to_learn(histories, 0.02) == [3, None, 1]
+    assert epochs_to_learn(histories, 0.1) == [2, None, 1]
+    with pytest.raises(ValueError, match=re.escape("below=0 must be a positive loss")):
+        epochs_to_learn(histories, 0)
+
+
+def test_takeoff_table_has_one_row_per_length_and_recipe():
+    def flow(name, reach, *val_losses):
+        histories = tuple(History(train_loss=list(v), val_loss=list(v)) for v in val_losses)
+        runs = SeedRuns(tuple(range(len(histories))), (), histories, ())
+        before = np.array([[r, 1.0] for r in reach])
+        return GradientFlow(name, before, np.ones_like(before), runs)
+
+    sweep = {50: [flow("bias 0", [1e-9, 3e-9], [0.2, 0.01], [0.2, 0.001, 0.0])],
+             200: [flow("bias 0", [1e-30, 1e-30], [0.2, 0.2], [0.2]),
+                   flow("bias 1", [2e-8, 2e-8], [0.2, 0.2, 0.2, 0.01], [0.2])]}
+    table = takeoff_table(sweep, learned_below=0.05)
+    assert table.index.tolist() == [(50, "bias 0"), (200, "bias 0"), (200, "bias 1")]
+    assert table.loc[(50, "bias 0")].tolist() == ["2e-09", "2 of 2", "2, 2", "2, 3", "no, no"]
+    assert table.loc[(200, "bias 0"), "seeds that learned"] == "0 of 2"
+    assert table.loc[(200, "bias 0"), "step 1 / step T, untrained"] == "1e-30"
+    assert table.loc[(200, "bias 1"), "epoch val MSE < 0.05"] == "4, never"
+    with pytest.raises(ValueError, match="sweep is empty"):
+        takeoff_table({}, learned_below=0.05)
+    lost = takeoff_table({400: [flow("bias 0", [0.0], [0.2])]}, learned_below=0.05)
+    assert lost.iloc[0, 0] == "0 (underflow)"  # not "0e+00"

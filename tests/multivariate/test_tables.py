@@ -20,10 +20,28 @@ def test_mean_sd_uses_the_per_seed_means_and_the_sample_sd():
 
 
 def test_stopping_says_the_span_of_best_epochs_and_how_many_stopped_early():
-    runs = [History(best_epoch=5, max_epochs=50, stopped_early=True),
-            History(best_epoch=50, max_epochs=50, stopped_early=False)]
-    assert stopping(runs) == "best epoch 5–50 of cap 50; 1 of 2 stopped early"
-    assert stopping(runs[:1]) == "best epoch 5 of cap 50; 1 of 1 stopped early"
+    runs = [History(best_epoch=5, max_epochs=50, patience=10, stopped_early=True),
+            History(best_epoch=50, max_epochs=50, patience=10, stopped_early=False)]
+    assert stopping(runs) == ("best epoch 5–50 of cap 50, patience 10; 1 of 2 stopped early, "
+                              "0 on a plateau")
+    assert stopping(runs[:1]) == ("best epoch 5 of cap 50, patience 10; 1 of 1 stopped early, "
+                                  "0 on a plateau")
+
+
+def test_stopping_counts_the_seeds_that_ended_on_a_plateau():
+    flat = History(val_loss=[1.0] * 5 + [0.5] * 20, train_loss=[1.0] * 25, best_epoch=6,
+                   max_epochs=100, patience=10, stopped_early=True)
+    falling = History(val_loss=[1.0 - 0.01 * e for e in range(25)], train_loss=[1.0] * 25,
+                      best_epoch=25, max_epochs=25, patience=10)
+    assert flat.plateau and not falling.plateau
+    assert stopping([flat, falling]).endswith("1 of 2 stopped early, 1 on a plateau")
+
+
+def test_stopping_names_a_run_without_patience_and_mixed_rules():
+    runs = [History(best_epoch=3, max_epochs=9, patience=None),
+            History(best_epoch=4, max_epochs=9, patience=20)]
+    assert stopping(runs[:1]).startswith("best epoch 3 of cap 9, patience none;")
+    assert "patience 20/None;" in stopping(runs)
 
 
 def test_seed_table_adds_optional_columns_only_for_the_models_that_have_them():
