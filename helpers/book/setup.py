@@ -21,6 +21,7 @@ from helpers.config import (
     get_mode,
     seed_everything,
 )
+from helpers.validation import check_positive_int
 
 if TYPE_CHECKING:
     import torch
@@ -69,6 +70,7 @@ def setup_notebook(seed: int = 0) -> RunConfig:
     from helpers.book.report import bookkeeping
     from helpers.plotting import use_book_style
 
+    seed = check_positive_int(seed, "seed", minimum=0)
     run = RunConfig(mode=get_mode(), device=get_device(), seed=seed)
     seed_everything(seed)
     use_book_style()

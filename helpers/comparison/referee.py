@@ -21,7 +21,7 @@ from helpers.comparison.variance import (
     optimal_block_length,
     t_test,
 )
-from helpers.validation import check_finite, check_positive_int, check_shapes_match, to_numpy
+from helpers.validation import as_numbers, check_finite, check_positive_int, check_shapes_match
 
 __all__ = ["METHODS", "MIN_SAMPLES", "SCOPES", "VERDICTS", "Comparison", "compare",
            "comparison_table"]
@@ -139,7 +139,7 @@ class Comparison:
 
 
 def _as_losses(losses: Any, name: str) -> np.ndarray:
-    array = to_numpy(losses, dtype=float)
+    array = as_numbers(losses, name, float)
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.shape[1] == 0 or array.shape[0] == 0:

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from helpers.validation import check_positive_int, check_shapes_match, to_numpy
+from helpers.validation import as_numbers, check_positive_int, check_shapes_match
 
 __all__ = ["DMTest", "Quadratic", "diebold_mariano", "ewc_terms", "fieller_interval",
            "optimal_block_length"]
@@ -195,7 +195,8 @@ def diebold_mariano(model_losses: Any, baseline_losses: Any, *, horizon: int = 1
     >>> diebold_mariano(2 * e, e).p_value < 1e-6
     True
     """
-    a, b = to_numpy(model_losses, dtype=float), to_numpy(baseline_losses, dtype=float)
+    a = as_numbers(model_losses, "model_losses", float)
+    b = as_numbers(baseline_losses, "baseline_losses", float)
     check_shapes_match(a.shape, b.shape, ("model_losses", "baseline_losses"),
                        hint="Score both on the same test samples, in the same order.")
     if a.ndim != 1:

