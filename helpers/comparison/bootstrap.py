@@ -28,7 +28,7 @@ import numpy as np
 from helpers.comparison.variance import optimal_block_length
 from helpers.validation import check_positive_int
 
-__all__ = ["MIN_BLOCKS", "bootstrap_interval"]
+__all__ = ["MIN_BLOCKS", "bootstrap_interval", "circular_block_means"]
 
 #: Fewer whole blocks than this in the sample: the bootstrap cannot see its own variance.
 MIN_BLOCKS = 10
@@ -55,7 +55,7 @@ def bootstrap_interval(a: np.ndarray, b: np.ndarray, block_length: int | None, n
     rng = np.random.default_rng(seed)
     blocks = math.ceil(n / block)
     starts = rng.integers(0, n, size=(n_boot, blocks))
-    means = [_circular_block_means(x, starts, block) for x in (a, b)]
+    means = [circular_block_means(x, starts, block) for x in (a, b)]
     with np.errstate(divide="ignore", invalid="ignore"):
         boot = np.where(means[1] > 0, means[0] / np.where(means[1] > 0, means[1], 1), np.inf)
     # no interpolation: an infinite replicate must stay infinite, not become nan
@@ -65,8 +65,12 @@ def bootstrap_interval(a: np.ndarray, b: np.ndarray, block_length: int | None, n
     return low, high, p_value, block
 
 
-def _circular_block_means(x: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
-    """Mean of each replicate's blocks; block sums from a cumulative sum of the wrapped series."""
+def circular_block_means(x: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
+    """Mean of each replicate's blocks: ``starts`` is ``(replicates, blocks)``.
+
+    Block sums come from a cumulative sum of the series wrapped around its
+    end, so a replicate costs one gather instead of a copy of the data.
+    """
     wrapped = np.concatenate([x, x[: block - 1]])
     cumulative = np.concatenate([[0.0], np.cumsum(wrapped)])
     sums = cumulative[block:] - cumulative[:-block]  # sums[s]: the block starting at s

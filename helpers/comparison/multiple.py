@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.comparison.bootstrap import MIN_BLOCKS
-from helpers.comparison.referee import _as_losses
+from helpers.comparison.referee import as_losses
 from helpers.comparison.variance import optimal_block_length
 from helpers.validation import check_positive_int, check_shapes_match
 
@@ -80,7 +80,7 @@ def model_confidence_set(
     if not 0 < size < 1:
         raise ValueError(f"size={size!r} must be between 0 and 1, e.g. 0.05.")
     names = list(losses)
-    columns = [_as_losses(losses[name], f"losses[{name!r}]").mean(axis=0) for name in names]
+    columns = [as_losses(losses[name], f"losses[{name!r}]").mean(axis=0) for name in names]
     for name, column in zip(names[1:], columns[1:], strict=True):
         check_shapes_match(columns[0].shape, column.shape, (f"losses[{names[0]!r}]",
                            f"losses[{name!r}]"), hint="Score every model on the same samples.")

@@ -23,7 +23,7 @@ from helpers.comparison.variance import (
 )
 from helpers.validation import as_numbers, check_finite, check_positive_int, check_shapes_match
 
-__all__ = ["METHODS", "MIN_SAMPLES", "SCOPES", "VERDICTS", "Comparison", "compare",
+__all__ = ["METHODS", "MIN_SAMPLES", "SCOPES", "VERDICTS", "Comparison", "as_losses", "compare",
            "comparison_table"]
 
 #: Every verdict a comparison can reach.
@@ -138,14 +138,24 @@ class Comparison:
         return out
 
 
-def _as_losses(losses: Any, name: str) -> np.ndarray:
+def as_losses(losses: Any, name: str, unit: str = "sample") -> np.ndarray:
+    """``losses`` as a ``(seeds, n)`` float array: one row per seed, one loss per ``unit``.
+
+    Refuses what is not numbers, other shapes, NaN/inf (naming the row) and
+    negative values, naming ``name``.
+
+    Examples
+    --------
+    >>> as_losses([1.0, 2.0], "model_losses").shape
+    (1, 2)
+    """
     array = as_numbers(losses, name, float)
     if array.ndim == 1:
         array = array[None, :]
-    if array.ndim != 2 or array.shape[1] == 0 or array.shape[0] == 0:
+    if array.ndim != 2 or array.size == 0:
         raise ValueError(
-            f"{name} must hold one loss per sample, shape (n,), or one row per seed, shape "
-            f"(seeds, n); got {np.shape(losses)}."
+            f"{name} must hold one loss per {unit}, shape (n,), or one row per seed, shape "
+            f"(seeds, n); got shape {np.shape(losses)}."
         )
     check_finite(array.T, name)
     if (array < 0).any():
@@ -231,7 +241,7 @@ def compare(
     >>> compare([0.5] * 10, [1.0] * 10).verdict
     'too few to decide'
     """
-    a, b = _as_losses(model_losses, "model_losses"), _as_losses(baseline_losses, "baseline_losses")
+    a, b = as_losses(model_losses, "model_losses"), as_losses(baseline_losses, "baseline_losses")
     check_shapes_match((a.shape[1],), (b.shape[1],), ("model_losses", "baseline_losses"),
                        hint="Score both on the same test samples, in the same order.")
     scope, method = _choice(scope, "scope", SCOPES), _choice(method, "method", METHODS)

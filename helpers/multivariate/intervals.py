@@ -44,13 +44,13 @@ from typing import Any
 
 import numpy as np
 
+from helpers.comparison.bootstrap import MIN_BLOCKS, circular_block_means
+from helpers.comparison.referee import as_losses
 from helpers.comparison.variance import optimal_block_length
-from helpers.validation import check_finite, check_positive_int, to_numpy
+from helpers.validation import check_positive_int
 
 __all__ = ["MIN_BLOCKS", "READINGS", "RatioInterval", "ratio_interval"]
 
-#: Fewer whole blocks than this on a side: the bootstrap cannot see its own variance.
-MIN_BLOCKS = 10
 #: What an interval says about the ratio against 1.
 READINGS = ("above 1", "below 1", "holds 1", "too few to decide")
 
@@ -100,30 +100,11 @@ class RatioInterval:
                 f"{self.ci[1]:.{digits}f})")
 
 
-def _losses(values: Any, name: str) -> np.ndarray:
-    array = to_numpy(values, dtype=float)
-    if array.ndim == 1:
-        array = array[None, :]
-    if array.ndim != 2 or array.size == 0:
-        raise ValueError(f"{name} must hold one loss per window, shape (n,), or one row per "
-                         f"seed, shape (seeds, n); got shape {np.shape(values)}.")
-    check_finite(array.T, name)
-    if (array < 0).any():
-        raise ValueError(f"{name} holds negative values; pass losses (e.g. squared errors), "
-                         "not signed errors.")
-    return array
-
-
 def _block_means(x: np.ndarray, rng: np.random.Generator, block: int,
                  n_boot: int) -> np.ndarray:
-    """Means of ``n_boot`` circular block resamples of ``x`` (block sums by cumulative sum)."""
-    n = len(x)
-    blocks = math.ceil(n / block)
-    starts = rng.integers(0, n, size=(n_boot, blocks))
-    wrapped = np.concatenate([x, x[: block - 1]])
-    cumulative = np.concatenate([[0.0], np.cumsum(wrapped)])
-    sums = cumulative[block:] - cumulative[:-block]  # sums[s]: the block that starts at s
-    return sums[starts].sum(axis=1) / (blocks * block)
+    """Means of ``n_boot`` circular block resamples of ``x``."""
+    starts = rng.integers(0, len(x), size=(n_boot, math.ceil(len(x) / block)))
+    return circular_block_means(x, starts, block)
 
 
 def ratio_interval(
@@ -169,7 +150,8 @@ def ratio_interval(
     >>> ratio_interval(losses[0, :20], losses[0, 20:40]).reading
     'too few to decide'
     """
-    top, bottom = _losses(numerator, "numerator"), _losses(denominator, "denominator")
+    top = as_losses(numerator, "numerator", unit="window")
+    bottom = as_losses(denominator, "denominator", unit="window")
     n_boot = check_positive_int(n_boot, "n_boot")
     a, b = top.mean(axis=0), bottom.mean(axis=0)
     if b.mean() <= 0:
