@@ -140,8 +140,9 @@ def load_candles(
     ``fill_gaps=True`` (any exchange's one-minute CSV with a time column and
     open, high, low, close, volume). Then a leading placeholder run of
     unmoving prices is dropped (:func:`drop_flat_start`) and, for quick runs,
-    only the *last* ``max_rows`` minutes are kept. What was done is printed
-    and stored in ``frame.attrs["cleaning"]``.
+    only the *last* ``max_rows`` minutes are kept. What was done is shown
+    (as :func:`helpers.book.report.bookkeeping`: in the notebook, not in the
+    book) and stored in ``frame.attrs["cleaning"]``.
 
     Parameters
     ----------
@@ -153,7 +154,7 @@ def load_candles(
     max_rows
         Keep only the most recent rows (smoke runs): a whole number, at least 2.
     verbose
-        Print the cleaning report.
+        Show the cleaning report.
     **csv_options
         For a CSV path only, passed to ``read_minute_csv`` (``time_column``, ``tz``,
         ``dayfirst``, ``decimal``, ``max_fill_share``...). Missing minutes are always filled,
@@ -198,9 +199,12 @@ def load_candles(
     }
     candles = candles.copy()
     candles.attrs["cleaning"] = report
-    if verbose:
-        print(f"{dataset_name(source)}: {report['rows']:,} minutes, "
-              f"{candles.index[0]:%Y-%m-%d %H:%M} to {candles.index[-1]:%Y-%m-%d %H:%M} UTC")
-        print(f"duplicates dropped: {report['duplicates_dropped']}, missing minutes filled: "
-              f"{report['minutes_filled']}, flat placeholder minutes cut: {flat}")
+    if verbose:  # for whoever runs the notebook; the book leaves it out
+        from helpers.book.report import bookkeeping
+
+        bookkeeping(
+            f"{dataset_name(source)}: {report['rows']:,} minutes, "
+            f"{candles.index[0]:%Y-%m-%d %H:%M} to {candles.index[-1]:%Y-%m-%d %H:%M} UTC",
+            f"duplicates dropped: {report['duplicates_dropped']}, missing minutes filled: "
+            f"{report['minutes_filled']}, flat placeholder minutes cut: {flat}")
     return candles

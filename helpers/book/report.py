@@ -15,11 +15,20 @@ Examples
 >>> say("The LSTM's ratio to persistence is **0.98**.")  # doctest: +SKIP
 >>> bookkeeping("recorded 4 results")  # outside IPython: printed
 recorded 4 results
+>>> from dataclasses import dataclass
+>>> @dataclass
+... class Budget:
+...     epochs: int
+...     patience: int
+>>> bookkeeping("budget:", Budget(epochs=400, patience=10))
+budget:
+Budget(epochs=400, patience=10)
 """
 
 from __future__ import annotations
 
 import html
+import pprint
 
 __all__ = ["BOOKKEEPING_CLASS", "bookkeeping", "say"]
 
@@ -55,7 +64,7 @@ def say(*paragraphs: str) -> None:
     display(Markdown(text))
 
 
-def bookkeeping(*lines: str) -> None:
+def bookkeeping(*lines: object) -> None:
     """Show lines for whoever runs the notebook, marked so that the book leaves them out.
 
     In IPython the lines are shown as preformatted text (an HTML output with the
@@ -65,9 +74,13 @@ def bookkeeping(*lines: str) -> None:
     Parameters
     ----------
     *lines
-        The text, one line each (a line may hold several).
+        The text, one line each (a line may hold several). Anything that is not
+        a string (a budget, a data split) is shown as its repr, wrapped at 80
+        columns by :func:`pprint.pformat`.
     """
-    text = "\n".join(line.rstrip("\n") for line in lines if line)
+    text = "\n".join(
+        (line if isinstance(line, str) else pprint.pformat(line, width=80)).rstrip("\n")
+        for line in lines if not (isinstance(line, str) and not line))
     if not text.strip():
         raise ValueError("bookkeeping() needs at least one non-empty line.")
     if _shell() is None:

@@ -113,6 +113,54 @@ def test_outputs_fit_the_page(path):
     assert problems == []
 
 
+# "recorded 4 results", a raw dataclass repr such as Budget(epochs=400, ...), a data-cleaning
+# log: lines for whoever runs the notebook, which helpers.book.report.bookkeeping marks
+BOOKKEEPING_LINE = re.compile(r"^(recorded\b|[A-Z]\w*\(\w+=|duplicates dropped:)")
+# issue 23: chapters whose stored outputs predate bookkeeping (leave when re-executed)
+BOOKKEEPING_TODO = {"02_multivariate_windowing", "03_bitcoin_minute_forecasting",
+                    "05_1_synthetic_autoencoder", "05_2_mnist_autoencoder",
+                    "05_3_sp500_autoencoder"}
+
+
+def _unmarked_bookkeeping(notebook) -> list[str]:
+    found = []
+    for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+            elif set(data) == {"text/plain"}:  # a bare repr, no table or figure
+                text = data["text/plain"]
+            else:
+                continue
+            found += [f"code cell {number + 1}: {line}" for line in text.splitlines()
+                      if BOOKKEEPING_LINE.match(line)]
+    return found
+
+
+def test_the_bookkeeping_check_finds_printed_lines_and_spares_marked_ones():
+    printed = nbformat.v4.new_code_cell("print(BUDGET)", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="Budget(epochs=400, patience=10)\n"),
+        nbformat.v4.new_output("execute_result", {"text/plain": "recorded 4 results"}),
+    ])
+    marked = nbformat.v4.new_code_cell("bookkeeping(BUDGET)", outputs=[
+        nbformat.v4.new_output("display_data", {"text/plain": "recorded 4 results",
+                                                "text/html": "<pre>recorded 4 results</pre>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="WindowRegressor(\n  head='last'\n"),
+    ])
+    notebook = nbformat.v4.new_notebook(cells=[marked, printed])
+    assert _unmarked_bookkeeping(notebook) == [
+        "code cell 2: Budget(epochs=400, patience=10)", "code cell 2: recorded 4 results"]
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(reason="outputs stored before bookkeeping"))
+    if p.stem in BOOKKEEPING_TODO else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+def test_bookkeeping_lines_are_marked_for_the_book_to_drop(path):
+    found = _unmarked_bookkeeping(nbformat.read(path, as_version=4))
+    assert found == [], "show these with helpers.book.report.bookkeeping(...), not print"
+
+
 @by_notebook
 def test_every_figure_has_a_caption_and_alt_text(path):
     missing = []
