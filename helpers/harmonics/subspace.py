@@ -56,21 +56,29 @@ def hankel_singular_values(context) -> np.ndarray:
     return values[0] if single else values
 
 
+#: Singular values under this share of the largest are rounding error: a double-precision
+#: SVD of a 50-row Hankel matrix errs by about rows * eps ~ 1e-14 of the largest, and
+#: 1e-12 leaves a margin of 100. (A cut at 1e-8 drops the weak member of a pair of close
+#: frequencies and undercounts the order of many noise-free windows; chapter 4 counts them.)
+ROUNDING_CUT = 1e-12
+
+
 def _order_from_singular_values(singular: np.ndarray, threshold: float, cap: int) -> np.ndarray:
     """Per row of singular values, how many stand out of the noise floor."""
     floor = np.median(singular[..., singular.shape[-1] // 2 :], axis=-1, keepdims=True)
-    keep = (singular > threshold * floor) & (singular > 1e-8 * singular[..., :1])
+    keep = (singular > threshold * floor) & (singular > ROUNDING_CUT * singular[..., :1])
     return np.clip(keep.sum(axis=-1), 1, cap)
 
 
 def estimate_order(context, *, max_order: int | None = None, threshold: float = 5.0):
     """Guess how many complex exponentials (``2K`` for ``K`` sinusoids) a window holds.
 
-    Counts the singular values of the window's Hankel matrix that stand out of
-    the noise floor: above ``threshold`` times the median of the smaller half,
-    and above ``1e-8`` of the largest (the floor of a noise-free signal is
-    rounding error). The count is capped at ``max_order`` and at the number of
-    Hankel rows minus one.
+    The rule: count the singular values of the window's Hankel matrix that
+    stand out of the noise floor, that is above ``threshold`` times the median
+    of the smaller half (the noise floor of a noisy window), and above
+    :data:`ROUNDING_CUT` (``1e-12``) times the largest (the floor of a
+    noise-free window is rounding error, about ``1e-14`` of the largest). The
+    count is capped at ``max_order`` and at the number of Hankel rows minus one.
 
     Returns
     -------
