@@ -186,6 +186,24 @@ class Benchmark:
     def methods(self) -> list[str]:
         return list(dict.fromkeys(key[2] for key in self.losses))
 
+    def merged(self, other: Benchmark) -> Benchmark:
+        """This benchmark's methods and ``other``'s, scored on the same test signals.
+
+        Examples
+        --------
+        >>> from helpers.harmonics.spectral import persistence_forecast
+        >>> sets = harmonic_test_sets(20, component_sets={"1": 1}, noise_levels=(0.0,))
+        >>> a = run_benchmark({"persistence": persistence_forecast}, sets, steps=(5,))
+        >>> b = run_benchmark({"zero": lambda c, s: 0 * c[:, :s]}, sets, steps=(5,))
+        >>> a.merged(b).methods
+        ['persistence', 'zero']
+        """
+        if self.power != other.power:
+            raise ValueError("the two benchmarks scored different test signals (their settings "
+                             "or signal power differ); run both on the same test sets.")
+        return Benchmark({**self.losses, **other.losses}, dict(self.power),
+                         {**self.seconds, **other.seconds})
+
     def mse(self, setting: str, steps: int, method: str) -> float:
         """Mean over signals and seeds."""
         return float(self._get(setting, steps, method).mean())
@@ -291,7 +309,8 @@ class Benchmark:
 
 
 def run_benchmark(
-    methods: Mapping[str, SignalForecaster | Sequence[SignalForecaster]],
+    methods: Mapping[str, SignalForecaster | Sequence[SignalForecaster]
+                     | Mapping[str, SignalForecaster]],
     test_sets: TestSets,
     *,
     lookback: int = 100,
@@ -302,8 +321,9 @@ def run_benchmark(
     Parameters
     ----------
     methods
-        Name to a forecaster, or to a list of forecasters (one per training
-        seed of a network).
+        Name to a forecaster, to a list of forecasters (one per training
+        seed of a network), or to a mapping ``{setting: forecaster}`` for a
+        method tuned per setting (every setting must have one).
     test_sets
         ``{setting: (noisy, clean)}``, signals of at least ``lookback +
         max(steps)`` samples (:func:`harmonic_test_sets`).
@@ -329,6 +349,11 @@ def run_benchmark(
         for s in steps:
             bench.power[(setting, s)] = float(np.mean(truth[:, :s] ** 2))
         for name, forecasters in methods.items():
+            if isinstance(forecasters, Mapping):
+                if setting not in forecasters:
+                    raise ValueError(f"method {name!r} is tuned per setting but has no "
+                                     f"forecaster for {setting!r}; give one for every setting.")
+                forecasters = forecasters[setting]
             forecasters = [forecasters] if callable(forecasters) else list(forecasters)
             started = time.perf_counter()
             errors = []

@@ -19,7 +19,7 @@ import torch
 
 from helpers.harmonics.spectral import harmonics_to_signal, rfft_harmonics
 from helpers.harmonics.subspace import estimate_order, hankel_singular_values
-from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
+from helpers.plotting import MODEL_COLORS, TRUTH_COLOR, book_figsize
 from helpers.validation import to_numpy
 
 __all__ = ["plot_benchmark", "plot_dft_reconstruction", "plot_forecasts", "plot_pole_radii",
@@ -30,10 +30,10 @@ FLOOR = 1e-12
 
 
 def plot_signals(signals: Mapping[str, np.ndarray], *, lookback: int | None = None,
-                 height: float = 1.8):
+                 height: float = 1.5):
     """One panel per named signal (1-D), the lookback shaded if given."""
-    fig, axes = plt.subplots(len(signals), 1, figsize=(10, height * len(signals)), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(len(signals), 1, figsize=book_figsize(height * len(signals) + 0.6),
+                             sharex=True, squeeze=False)
     for ax, (title, x) in zip(axes[:, 0], signals.items(), strict=True):
         if lookback is not None:
             ax.axvspan(0, lookback - 1, color="0.92")
@@ -46,23 +46,28 @@ def plot_signals(signals: Mapping[str, np.ndarray], *, lookback: int | None = No
 
 def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = None,
                             title: str = ""):
-    """Two panels: the signal with its DFT reconstruction inside and past the analysis
+    """Two panels, stacked: the signal with its DFT series inside and past the analysis
     window, and the amplitude spectrum against the period of each bin.
+
+    With a window, the amplitudes are divided by the window's coherent gain
+    (:func:`helpers.harmonics.spectral.rfft_harmonics`), and so is the series
+    drawn: inside the window it rebuilds the *tapered* signal divided by that
+    gain, which swings well past the signal's peak near the window's middle.
     """
     signal = torch.as_tensor(np.asarray(signal, dtype=np.float64))
     amplitudes, phases = rfft_harmonics(signal[:n_analysis], window=window)
     rebuilt = to_numpy(harmonics_to_signal(amplitudes, phases, n_analysis, len(signal)))
     amplitudes, signal = to_numpy(amplitudes), to_numpy(signal)
     periods = n_analysis / np.arange(1, len(amplitudes))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4),
-                                      gridspec_kw={"width_ratios": [1.6, 1]})
+    fig, (left, right) = plt.subplots(2, 1, figsize=book_figsize(5.6))
     left.axvspan(0, n_analysis - 1, color="0.92", label="analysis window")
     left.plot(signal, color=TRUTH_COLOR, linewidth=1.4, label="signal")
     left.plot(rebuilt, ".-", color=MODEL_COLORS[1], markersize=3, linewidth=1,
               label="DFT series")
     left.set(xlabel="t [samples]", ylabel="value", title="Signal and DFT series")
-    left.set_ylim(-1.6, 1.9)  # room for the legend above the signal
-    left.legend(fontsize="small", loc="upper center", ncol=3, handlelength=1.5)
+    low, high = min(-1.2, np.nanmin(rebuilt)), max(1.2, np.nanmax(rebuilt))
+    left.set_ylim(low, high + 0.45 * (high - low))  # room for the legend above the signal
+    left.legend(loc="upper center", ncol=2, handlelength=1.5)
     right.stem(periods, amplitudes[1:], basefmt=" ", markerfmt=".")
     right.set(xscale="log", xlabel="period of the bin [samples]", ylabel="amplitude",
               title="Amplitude spectrum" + (f" ({window.title()} window)" if window else ""))
@@ -87,7 +92,7 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
     the lookback, so the forecast is readable).
     """
     n = len(signals)
-    fig, axes = plt.subplots(n, 1, figsize=(10, 2.3 * n), squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=book_figsize(1.9 * n + 1.2), squeeze=False)
     for i, ax in enumerate(axes[:, 0]):
         ax.axvspan(0, lookback - 1, color="0.92")
         ax.plot(signals[i], color=TRUTH_COLOR, linewidth=1.4, label="signal")
@@ -105,7 +110,7 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
         ax.set_xlim(first, signals.shape[1] - 1)
     axes[-1, 0].set_xlabel("t [samples] (shaded: lookback)")
     entries = len(forecasts) + 1 + (truth is not None)
-    axes[0, 0].legend(fontsize="small", ncol=min(4, entries), loc="lower left",
+    axes[0, 0].legend(ncol=min(2, entries), loc="lower left",
                       bbox_to_anchor=(0.0, 1.02 if not titles else 1.15))
     if suptitle:
         fig.suptitle(suptitle)
@@ -117,21 +122,21 @@ def plot_seed_curves(*runs, log_y: bool = True):
     """Validation loss per epoch of every seed of each network, one panel per network.
 
     ``runs`` are :class:`helpers.harmonics.streams.SeedModels`; the epoch each
-    seed restored is marked with a dot.
+    seed restored is marked with a dot. Panels are stacked.
     """
-    fig, axes = plt.subplots(1, len(runs), figsize=(3.6 * len(runs), 3.0), squeeze=False,
-                             sharey=True)
-    for ax, run in zip(axes[0], runs, strict=True):
+    fig, axes = plt.subplots(len(runs), 1, figsize=book_figsize(2.1 * len(runs) + 0.4),
+                             squeeze=False, sharex=True)
+    for ax, run in zip(axes[:, 0], runs, strict=True):
         for color, (seed, history) in zip(MODEL_COLORS, zip(run.seeds, run.histories,
                                                              strict=True), strict=False):
             epochs = np.arange(1, len(history.val_loss) + 1)
             ax.plot(epochs, history.val_loss, color=color, linewidth=1.2, label=f"seed {seed}")
             ax.plot(history.best_epoch, history.best_val_loss, "o", color=color)
-        ax.set(title=run.name, xlabel="epoch")
+        ax.set(title=run.name, ylabel="val. loss")
         if log_y:
             ax.set_yscale("log")
-    axes[0, 0].set_ylabel("validation loss")
-    axes[0, 0].legend(fontsize="small")
+    axes[-1, 0].set_xlabel("epoch")
+    axes[0, 0].legend(ncol=3)
     fig.tight_layout()
     return fig
 
@@ -141,10 +146,10 @@ def plot_benchmark(table: pd.DataFrame, *, steps: int, value: str = "nMSE", ax=N
     """Grouped bars: one group per setting, one bar per method, log scale.
 
     ``table`` is :meth:`helpers.harmonics.benchmark.Benchmark.table`. Values
-    below ``1e-12`` (rounding error) are drawn at ``1e-12``; the legend goes
-    to the right of the axes so it never hides a bar.
+    below ``1e-12`` (rounding error) are drawn at ``1e-12``, and the axis
+    label says so; the legend goes below the axes so it never hides a bar.
     """
-    ax = ax or plt.subplots(figsize=(11, 4))[1]
+    ax = ax or plt.subplots(figsize=book_figsize(5.0))[1]
     subset = table[table["steps"] == steps]
     settings = list(dict.fromkeys(subset["setting"]))
     methods = list(dict.fromkeys(subset["method"]))
@@ -156,15 +161,16 @@ def plot_benchmark(table: pd.DataFrame, *, steps: int, value: str = "nMSE", ax=N
         ax.bar(np.arange(len(settings)) + (i - (len(methods) - 1) / 2) * width,
                np.maximum(values, FLOOR), width, label=method, color=color,
                hatch="//" if i >= len(MODEL_COLORS) else None)
-    ax.set_xticks(np.arange(len(settings)), [s.replace(" ", "\n", 1) for s in settings])
+    ax.set_xticks(np.arange(len(settings)), [s.replace(" ", "\n") for s in settings])
     ax.grid(axis="x", visible=False)
     ax.set_yscale("log")
     ax.set_ylim(FLOOR / 3, None)
     if value == "nMSE":
         ax.axhline(1.0, color="0.3", linestyle="--", linewidth=1)
-    ax.set(ylabel=f"{value} (log scale)", title=f"Error over {steps} steps (lower is better)")
+    ax.set(ylabel=f"{value} (log; under 1e-12\ndrawn at 1e-12)",
+           title=f"Error over {steps} steps (lower is better)")
     if legend:
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2)
     return ax
 
 
@@ -174,7 +180,7 @@ def plot_pole_radii(radii: Mapping[str, np.ndarray], *, ax=None, span: float = 0
     Radii beyond ``1 +- span`` are drawn at the edges; each label gives the
     share of poles more than 1% off the unit circle.
     """
-    ax = ax or plt.subplots(figsize=(10, 3.2))[1]
+    ax = ax or plt.subplots(figsize=book_figsize(4.2))[1]
     bins = np.linspace(1 - span, 1 + span, 61)
     for color, (name, r) in zip(MODEL_COLORS, radii.items(), strict=False):
         r = np.asarray(r)
@@ -182,10 +188,10 @@ def plot_pole_radii(radii: Mapping[str, np.ndarray], *, ax=None, span: float = 0
         ax.hist(np.clip(r, 1 - span, 1 + span), bins=bins, histtype="step", linewidth=1.5,
                 color=color, label=f"{name}: {off:.0%} more than 1% off")
     ax.axvline(1.0, color="0.3", linestyle="--", linewidth=1, label="unit circle")
-    ax.set(yscale="log", xlabel="|z| of an estimated pole (clipped at the edges)",
-           ylabel="poles", title="How far ESPRIT's poles land from the unit circle")
+    ax.set(yscale="log", xlabel="|z| of a pole (clipped at the edges)",
+           ylabel="poles", title="ESPRIT's poles against the unit circle")
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25))
     return ax
 
 
@@ -198,9 +204,9 @@ def plot_singular_values(windows: Mapping[str, tuple[np.ndarray, np.ndarray]], *
     :func:`helpers.harmonics.spectral.estimate_order` (``threshold`` times
     the median of the smaller half), and the title says how many values it keeps.
     """
-    fig, axes = plt.subplots(1, len(windows), figsize=(5 * len(windows), 3.4), sharey=True,
-                             squeeze=False)
-    for ax, (title, (noisy, clean)) in zip(axes[0], windows.items(), strict=True):
+    fig, axes = plt.subplots(len(windows), 1, figsize=book_figsize(2.6 * len(windows) + 0.6),
+                             sharex=True, squeeze=False)
+    for ax, (title, (noisy, clean)) in zip(axes[:, 0], windows.items(), strict=True):
         values = {"noisy window": hankel_singular_values(noisy),
                   "its noise-free part": hankel_singular_values(clean)}
         for color, (name, v) in zip(MODEL_COLORS, values.items(), strict=False):
@@ -209,9 +215,8 @@ def plot_singular_values(windows: Mapping[str, tuple[np.ndarray, np.ndarray]], *
         ax.axhline(threshold * floor, color="0.3", linestyle="--", linewidth=1,
                    label="threshold")
         kept = estimate_order(noisy, max_order=max_order, threshold=threshold)
-        ax.set(title=f"{title}: {kept} kept", xlabel="index of the singular value",
-               ylim=(1e-16, None))
-    axes[0, 0].set_ylabel("singular value")
-    axes[0, 0].legend(fontsize="small")
+        ax.set(title=f"{title}: {kept} kept", ylabel="singular value", ylim=(1e-16, None))
+    axes[-1, 0].set_xlabel("index of the singular value")
+    axes[0, 0].legend()
     fig.tight_layout()
     return fig

@@ -96,3 +96,20 @@ def test_test_sets_are_fixed_and_independent_per_setting():
 def test_format_number():
     assert [format_number(v) for v in (0.0, 1.0, 0.5, 1.23e-20, 123456.0, 420.4)] == \
         ["0", "1.00", "0.5", "1.2e-20", "1.2e+05", "420"]
+
+
+def test_per_setting_methods_and_merging():
+    sets = harmonic_test_sets(30, component_sets={"1": 1, "3-7": (3, 7)}, noise_levels=(0.0,))
+    tuned = {"1 clean": persistence_forecast, "3-7 clean": lambda c, s: 0 * c[:, :s]}
+    bench = run_benchmark({"tuned": tuned}, sets, steps=(5,))
+    zero = run_benchmark({"zero": lambda c, s: 0 * c[:, :s]}, sets, steps=(5,))
+    persistence = run_benchmark({"p": persistence_forecast}, sets, steps=(5,))
+    assert bench.mse("3-7 clean", 5, "tuned") == zero.mse("3-7 clean", 5, "zero")
+    assert bench.mse("1 clean", 5, "tuned") == persistence.mse("1 clean", 5, "p")
+    both = bench.merged(zero)
+    assert both.methods == ["tuned", "zero"]
+    with pytest.raises(ValueError, match="different test signals"):
+        bench.merged(run_benchmark({"p": persistence_forecast}, harmonic_test_sets(
+            30, component_sets={"1": 1}, noise_levels=(0.0,), seed=1), steps=(5,)))
+    with pytest.raises(ValueError, match="3-7 clean"):
+        run_benchmark({"tuned": {"1 clean": persistence_forecast}}, sets, steps=(5,))
