@@ -138,6 +138,32 @@ def figure_png(fig: Figure) -> tuple[str, dict[str, int]] | None:
     return base64.b64encode(png).decode("ascii"), {"width": width // 2, "height": height // 2}
 
 
+def phone_text_px(fig: Figure) -> float:
+    """CSS px of the figure's smallest text as a 390-px phone draws its stored PNG.
+
+    What ``tests/browser`` measures in the built book, computed from the figure
+    itself: the PNG is cropped to the drawn content (bbox "tight"), shown at most
+    PHONE_COLUMN_PX wide, and its smallest text (ticks included) shrinks with it.
+    Tests of plot helpers assert it is at least MIN_TEXT_PX.
+
+    Examples
+    --------
+    >>> use_book_style()
+    >>> fig, ax = plt.subplots(figsize=book_figsize(3))
+    >>> _ = ax.plot([0, 1]); phone_text_px(fig) >= MIN_TEXT_PX
+    True
+    >>> _ = ax.annotate("note", (0.5, 0.5), fontsize=8); phone_text_px(fig) < MIN_TEXT_PX
+    True
+    >>> plt.close(fig)
+    """
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width = (box.width + 2 * plt.rcParams["savefig.pad_inches"]) * FIGURE_DPI  # CSS px
+    sizes = smallest_text(fig)
+    points = min((v for v in sizes.values() if v), default=TEXT_PT)
+    return float(points * FIGURE_DPI / 72 * min(PHONE_COLUMN_PX, width) / width)
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(
         ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)

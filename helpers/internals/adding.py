@@ -209,14 +209,16 @@ def plot_adding_example(x: np.ndarray, y: np.ndarray, index: int = 0) -> Figure:
         )
     values, markers = x[index, :, 0], x[index, :, 1] > 0
     steps = np.arange(1, len(values) + 1)
-    fig, ax = plt.subplots(figsize=(9, 2.8), layout="constrained")
+    from helpers.plotting import book_figsize
+
+    fig, ax = plt.subplots(figsize=book_figsize(3.4), layout="constrained")
     ax.bar(steps, values, color="0.75", width=0.8, label="value (ignored)")
     ax.bar(steps[markers], values[markers], color="#D55E00", width=0.8, label="marked value")
     for step, value in zip(steps[markers], values[markers], strict=True):
         ax.annotate(f"{value:.2f}", (step, value), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom")
-    ax.set(xlabel="time step $t$", ylabel="value", ylim=(0, 1.25), xlim=(0, len(values) + 1),
-           title=f"target = sum of the two marked values = {float(y[index, 0]):.2f}")
+    ax.set(xlabel="time step $t$", ylabel="value", ylim=(0, 1.4), xlim=(0, len(values) + 1),
+           title=f"target: sum of the marked values, {float(y[index, 0]):.2f}")
     ax.xaxis.get_major_locator().set_params(integer=True)  # time steps are whole numbers
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper right", ncols=2)

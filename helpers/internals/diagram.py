@@ -17,13 +17,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # matplotlib is imported when a picture is drawn
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["KINDS", "draw_cell"]
+__all__ = ["KINDS", "draw_cell", "draw_cells"]
 
 #: The cells :func:`draw_cell` can draw.
 KINDS = ("lstm", "rnn")
@@ -34,6 +35,9 @@ LINE = "0.2"
 CELL = "#F4F4F4"
 #: Drawing area (x, y limits) of each picture, in the units the shapes are placed in.
 LIMITS = {"lstm": ((0.0, 10.2), (-0.3, 5.8)), "rnn": ((0.0, 7.2), (-0.3, 5.8))}
+#: Inches per drawing unit of a picture of its own: the LSTM fills the book's figure width.
+SCALE = 0.54
+TEXT_ZOOM = 1.1
 
 
 class _Pen:
@@ -41,8 +45,9 @@ class _Pen:
 
     Fonts and line widths are in points while boxes and circles are in data
     units, so a fixed font would overflow the boxes of a small picture. The
-    scale is the axes' size in inches per data unit (about 0.62 in a picture
-    of its own).
+    scale is the axes' size in inches per data unit (SCALE in a picture of its
+    own, where text is drawn at the sizes given, enlarged by TEXT_ZOOM so that
+    a phone shows its smallest label at 11 CSS px or more).
     """
 
     def __init__(self, ax: Axes, limits: tuple[tuple[float, float], tuple[float, float]]):
@@ -55,7 +60,7 @@ class _Pen:
         self.scale = min(box.width * width / (x1 - x0), box.height * height / (y1 - y0))
 
     def size(self, points: float) -> float:
-        return points * self.scale / 0.62
+        return points * TEXT_ZOOM * self.scale / SCALE
 
     def line(self, points: list[tuple[float, float]], *, arrow: bool = True) -> None:
         """A dark polyline through ``points``, with an arrow head at the end."""
@@ -71,14 +76,14 @@ class _Pen:
         self.ax.text(x, y, text, fontsize=self.size(size), zorder=4,
                      **({"ha": "center", "va": "center"} | where))
 
-    def layer(self, x: float, y: float, text: str, fill: str) -> None:
+    def layer(self, x: float, y: float, text: str, fill: str, *, width: float = 0.9) -> None:
         """A rectangle: a linear layer of [h_{t-1}, x_t] followed by an activation."""
         from matplotlib.patches import FancyBboxPatch
 
         self.ax.add_patch(FancyBboxPatch(
-            (x - 0.45, y - 0.3), 0.9, 0.6, boxstyle="round,pad=0.02,rounding_size=0.12",
+            (x - width / 2, y - 0.3), width, 0.6, boxstyle="round,pad=0.02,rounding_size=0.12",
             facecolor=fill, edgecolor=LINE, linewidth=self.size(1.5), zorder=3))
-        self.text(x, y, text)
+        self.text(x, y, text, size=13 if "tanh" in text else 15)
 
     def operation(self, x: float, y: float, text: str, *, width: float = 0.54) -> None:
         """A circle (an oval for wide text): an element-wise operation, no weights."""
@@ -86,7 +91,7 @@ class _Pen:
 
         self.ax.add_patch(Ellipse((x, y), width, 0.54, facecolor="white", edgecolor=LINE,
                                   linewidth=self.size(1.5), zorder=3))
-        self.text(x, y, text, size=14)
+        self.text(x, y, text, size=13 if "tanh" in text else 14)
 
     def frame(self, width: float) -> None:
         """The light box around one step."""
@@ -122,7 +127,8 @@ def _draw_lstm(pen: _Pen) -> None:
     pen.inputs(bus)
     for x, name in ((3.0, "f"), (4.3, "i"), (5.7, "g"), (6.9, "o")):
         pen.line([(x, bus), (x, gates - 0.3)])
-        pen.layer(x, gates, r"$\tanh$" if name == "g" else r"$\sigma$", FILLS[name])
+        pen.layer(x, gates, r"$\tanh$" if name == "g" else r"$\sigma$", FILLS[name],
+                  width=1.0 if name == "g" else 0.9)
         pen.text(x + 0.5, gates - 0.35, f"${name}_t$", size=13, ha="left", va="top")
     # f_t scales the old memory; i_t * g_t is what gets written.
     pen.line([(3.0, gates + 0.3), (3.0, top - 0.27)])
@@ -134,7 +140,7 @@ def _draw_lstm(pen: _Pen) -> None:
     pen.operation(5.5, top, "$+$")
     # Output: h_t = o_t * tanh(c_t), sent to the next step and up to the next layer.
     pen.line([(8.2, top), (8.2, 3.72)])
-    pen.operation(8.2, 3.45, r"$\tanh$", width=0.95)
+    pen.operation(8.2, 3.45, r"$\tanh$", width=1.05)
     pen.line([(8.2, 3.18), (8.2, gates + 0.27)])
     pen.line([(7.35, gates), (7.93, gates)])
     pen.operation(8.2, gates, r"$\times$")
@@ -149,7 +155,7 @@ def _draw_rnn(pen: _Pen) -> None:
     pen.frame(5.0)
     pen.line([(0.2, bus), (3.5, bus), (3.5, layer - 0.3)])
     pen.inputs(bus)
-    pen.layer(3.5, layer, r"$\tanh$", FILLS["rnn"])
+    pen.layer(3.5, layer, r"$\tanh$", FILLS["rnn"], width=1.0)
     # Every step goes through the weights and tanh: no path bypasses them.
     pen.line([(3.95, layer), (5.0, layer), (5.0, bus), (7.0, bus)])
     pen.line([(6.1, bus), (6.1, 5.7)])
@@ -173,6 +179,48 @@ def draw_cell(kind: Literal["lstm", "rnn"] = "lstm", ax: Axes | None = None) -> 
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
     (x0, x1), (y0, y1) = LIMITS[kind]
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.82 * (x1 - x0), 0.82 * (y1 - y0)))
+        from helpers.plotting import book_figsize
+
+        fig = plt.figure(figsize=book_figsize(SCALE * (y1 - y0), SCALE * (x1 - x0)))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     (_draw_lstm if kind == "lstm" else _draw_rnn)(_Pen(ax, LIMITS[kind]))
     return ax.figure
+
+
+def draw_cells(titles: Mapping[str, str] | None = None) -> Figure:
+    """Draw cells one above the other at one scale, for a phone; return the figure.
+
+    Parameters
+    ----------
+    titles
+        Kind to the title above its picture, drawn top to bottom; by default
+        ``{"rnn": "plain RNN", "lstm": "LSTM"}``.
+
+    Examples
+    --------
+    >>> fig = draw_cells()
+    >>> [ax.get_title() for ax in fig.axes]
+    ['plain RNN', 'LSTM']
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.plotting import book_figsize
+
+    titles = dict(titles or {"rnn": "plain RNN", "lstm": "LSTM"})
+    unknown = sorted(set(titles) - set(KINDS))
+    if not titles or unknown:
+        raise ValueError(f"titles must name kinds among {KINDS}, got {sorted(titles)}.")
+    title_space = 0.5  # inches above each picture
+    sizes = {kind: (SCALE * (x1 - x0), SCALE * (y1 - y0))
+             for kind, ((x0, x1), (y0, y1)) in LIMITS.items()}
+    width = max(sizes[kind][0] for kind in titles)
+    height = sum(sizes[kind][1] + title_space for kind in titles)
+    fig = plt.figure(figsize=book_figsize(height, width))
+    top = height
+    for kind, title in titles.items():
+        w, h = sizes[kind]
+        top -= title_space + h
+        ax = fig.add_axes((0.0, top / height, w / width, h / height))
+        draw_cell(kind, ax=ax)
+        ax.set_title(title)
+    return fig

@@ -186,7 +186,9 @@ def plot_gate_trace(
         ("c", "cell state $c_t$", "RdBu_r", None),
     ]
     rows = len(panels) + (x is not None)
-    fig = plt.figure(figsize=(9, 1.55 * rows + 0.6), layout="constrained")
+    from helpers.plotting import book_figsize
+
+    fig = plt.figure(figsize=book_figsize(1.45 * rows + 0.6), layout="constrained")
     # A narrow second column holds the colour bars, so every panel shares one time axis.
     grid = fig.add_gridspec(rows, 2, width_ratios=[40, 1])
     steps = trace.c.shape[0]
@@ -218,7 +220,7 @@ def plot_gate_trace(
         ax.set(ylabel="unit", title=label)
         ax.grid(False)
         if data.shape[0] <= 8:
-            ax.set_yticks(range(data.shape[0]))
+            ax.set_yticks(range(0, data.shape[0], 2))  # every unit would crowd a phone
         fig.colorbar(image, cax=fig.add_subplot(grid[row, 1]))
         if row < rows - 1:
             ax.tick_params(labelbottom=False)
@@ -277,9 +279,9 @@ def memory_table(forget: Mapping[float, np.ndarray], threshold: float = 0.01) ->
 def plot_forget_bias(
     forget: Mapping[float, np.ndarray], *, threshold: float = 0.01, max_step: int = 80
 ) -> Figure:
-    """Left: the forget gate over time per bias; right: the share of ``c_0`` left (log scale).
+    """Top: the forget gate over time per bias; below: the share of ``c_0`` left (log scale).
 
-    The band on the left holds the middle 80% of the units at each step.
+    The band in the top panel holds the middle 80% of the units at each step.
 
     Examples
     --------
@@ -287,7 +289,9 @@ def plot_forget_bias(
     """
     import matplotlib.pyplot as plt
 
-    fig, (ax_f, ax_keep) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    from helpers.plotting import book_figsize
+
+    fig, (ax_f, ax_keep) = plt.subplots(2, 1, figsize=book_figsize(7.2), layout="constrained")
     for bias, f in forget.items():
         steps = np.arange(1, len(f) + 1)
         label = f"forget bias {bias:g}"
@@ -295,12 +299,12 @@ def plot_forget_bias(
         low, high = np.percentile(f, [10, 90], axis=1)
         ax_f.fill_between(steps, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
         ax_keep.plot(steps, retained_fraction(f), label=label)
-    ax_f.set(xlabel="time step $t$", ylabel="$f_t$ (mean, 10-90% of units)", ylim=(0, 1),
+    ax_f.set(xlabel="time step $t$", ylabel="$f_t$, 10-90% of units", ylim=(0, 1),
              title="Forget-gate activation")
     ax_keep.axhline(threshold, color="0.4", linestyle="--", linewidth=1,
                     label=f"{threshold:.0%} left")
     ax_keep.set_yscale("log")
-    ax_keep.set(xlabel="time step $t$", ylabel="share of $c_0$ left (median unit)",
+    ax_keep.set(xlabel="time step $t$", ylabel="$c_0$ left, median unit",
                 ylim=(1e-12, 1.5), xlim=(0, max_step), title="How much of $c_0$ survives")
     ax_f.legend(loc="lower right")
     ax_keep.legend(loc="lower left")

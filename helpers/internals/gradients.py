@@ -363,7 +363,9 @@ def plot_gradient_flow(
     if not flows:
         raise ValueError("flows is empty: pass at least one GradientFlow.")
     # stacked, not side by side: the panels share one time axis and one label
-    fig, axes = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True, sharey=True,
+    from helpers.plotting import book_figsize
+
+    fig, axes = plt.subplots(2, 1, figsize=book_figsize(6.4), sharex=True, sharey=True,
                              layout="constrained")
     for ax, trained in zip(axes, (False, True), strict=True):
         for flow in flows:
@@ -380,6 +382,6 @@ def plot_gradient_flow(
         ax.xaxis.get_major_locator().set_params(integer=True)  # time steps are whole numbers
         ax.set(title="after training" if trained else "untrained (initial weights)",
                ylabel=r"$\|\partial \hat y / \partial x_t\|$ / last step")
-    axes[1].set_xlabel("time step $t$ (the prediction is read after the last step)")
+    axes[1].set_xlabel("time step $t$ (read out after the last)")
     axes[0].legend(loc="lower right")
     return fig

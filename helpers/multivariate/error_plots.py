@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.plotting import MODEL_COLORS, plot_forecast
+from helpers.plotting import MODEL_COLORS, book_figsize, plot_forecast
 
 __all__ = ["plot_error_by_position", "plot_forecasts_with_errors"]
 
@@ -28,7 +28,7 @@ def plot_error_by_position(
     floor: float | None = None,
     blind: int = 0,
     ax: Axes | None = None,
-    title: str = "Many-to-many: test error at each position of the window",
+    title: str = "Many-to-many: test error by position",
 ) -> Axes:
     """Mean error of a many-to-many model at each position of its windows.
 
@@ -41,7 +41,8 @@ def plot_error_by_position(
     blind
         Number of first positions whose cause lies before the window (shaded).
     """
-    ax = ax or plt.subplots(figsize=(8, 3.3))[1]
+    own = ax is None
+    ax = ax or plt.subplots(figsize=book_figsize(5.4), layout="constrained")[1]
     lookback = len(next(iter(errors.values())))
     positions = np.arange(lookback)
     if blind > 0:
@@ -53,7 +54,10 @@ def plot_error_by_position(
         ax.axhline(floor, color="0.4", linestyle=":", label="noise floor")
     ax.set(xlabel=f"position in the window ({lookback - 1} = last step)", ylabel="test MSE",
            xticks=positions, title=title)
-    ax.legend(fontsize=9)
+    if own:  # under the panel: long names at a phone's text size would hide the curves
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
+    else:
+        ax.legend()
     return ax
 
 
@@ -77,7 +81,7 @@ def plot_forecasts_with_errors(
     2
     """
     truth = np.asarray(truth, dtype=float)
-    fig, (ax_y, ax_error) = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True,
+    fig, (ax_y, ax_error) = plt.subplots(2, 1, figsize=book_figsize(6), sharex=True,
                                          height_ratios=[2, 1])
     plot_forecast(steps, truth, {k: np.asarray(v, dtype=float) for k, v in forecasts.items()},
                   ax=ax_y, title=title, ylabel=ylabel)

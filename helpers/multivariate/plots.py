@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from helpers.metrics import cross_correlation
-from helpers.plotting import MODEL_COLORS
+from helpers.plotting import MODEL_COLORS, book_figsize
 
 __all__ = ["plot_lags", "plot_scaled_ranges", "plot_split_map", "plot_window_horizons"]
 
@@ -94,8 +94,8 @@ def plot_window_horizons(
     if farthest >= n_steps:
         raise ValueError(f"the farthest target, step {farthest}, is not among the {n_steps} "
                          "steps drawn: raise n_steps or lower start.")
-    fig, axes = plt.subplots(len(rows), 1, figsize=(8, 0.95 * len(rows) + 0.9), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(len(rows), 1, figsize=book_figsize(1.1 * len(rows) + 1.6),
+                             sharex=True, squeeze=False, layout="constrained")
     axes = axes[:, 0]
     steps_drawn = np.arange(n_steps)
     for ax, (horizon, steps) in zip(axes, rows, strict=True):
@@ -108,14 +108,14 @@ def plot_window_horizons(
         if horizon > 1:
             ax.annotate("", xy=(first - 0.25, 0.45), xytext=(last + 0.25, 0.45),
                         arrowprops={"arrowstyle": "<->", "color": "0.3"})
-            ax.text((last + first) / 2, 0.6, f"{horizon} steps", ha="center", fontsize=9)
+            ax.text((last + first) / 2, 0.6, f"{horizon} steps", ha="center")
         ax.set_ylabel(_row_label(horizon, steps), rotation=0, ha="right", va="center")
         ax.set(yticks=[], ylim=(-0.8, 1.15))
         ax.grid(False)
-    axes[0].legend(loc="upper right", ncols=2, fontsize=9)
+    # above the panels: inside one, it would hide the row's label
+    axes[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
     axes[-1].set(xticks=steps_drawn, xlabel="time step")
-    axes[0].set_title(f"One window of lookback={lookback} and where its target sits")
-    fig.tight_layout()
+    fig.suptitle(f"A window of lookback={lookback} and its target")
     return fig
 
 
@@ -129,8 +129,8 @@ def plot_lags(
 ) -> Figure:
     """The first rows of a table, and the target's correlation with each driver's past.
 
-    Left: the first ``shown`` rows of ``drivers`` and ``target``, shifted apart.
-    Right: for each driver and lag ``k = 0 .. max_lag``, the correlation of
+    Top: the first ``shown`` rows of ``drivers`` and ``target``, shifted apart.
+    Below: for each driver and lag ``k = 0 .. max_lag``, the correlation of
     ``target[t]`` with ``driver[t - k]``; the largest bar of each driver is
     outlined. Compute it on training rows only.
 
@@ -146,7 +146,7 @@ def plot_lags(
     missing = [c for c in [target, *drivers] if c not in frame.columns]
     if missing:
         raise ValueError(f"frame has no column(s) {missing}; its columns are {list(frame)}.")
-    fig, (ax_rows, ax_lags) = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=[1.9, 1])
+    fig, (ax_rows, ax_lags) = plt.subplots(2, 1, figsize=book_figsize(7.2))
     first = frame.iloc[:shown]
     names = [*drivers, target]
     offsets = [6.0 * (len(names) - 1 - number) for number in range(len(names))]
@@ -166,7 +166,7 @@ def plot_lags(
     ax_lags.axhline(0, color="0.3", linewidth=0.8)
     ax_lags.set(title=f"corr({target} at t, driver at t − k)", xlabel="lag k (steps)",
                 xticks=lags)
-    ax_lags.legend(fontsize=9)
+    ax_lags.legend()
     fig.tight_layout()
     return fig
 
@@ -197,7 +197,7 @@ def plot_split_map(
     """
     names = list(dict.fromkeys(p for parts in splits.values() for p in parts))
     colors = dict(colors or {}) or {name: MODEL_COLORS[i] for i, name in enumerate(names)}
-    fig, axes = plt.subplots(len(splits), 1, figsize=(9, 0.75 * len(splits) + 0.9),
+    fig, axes = plt.subplots(len(splits), 1, figsize=book_figsize(0.8 * len(splits) + 1.4),
                              sharex=True, squeeze=False)
     for ax, (title, parts) in zip(axes[:, 0], splits.items(), strict=True):
         image = np.ones((1, n_windows, 3))
@@ -210,7 +210,7 @@ def plot_split_map(
         ax.grid(False)
     axes[-1, 0].set_xlabel("window index (time order)")
     fig.legend(handles=[Patch(color=colors[n], label=n) for n in names], loc="upper center",
-               ncols=len(names), fontsize=9, frameon=False)
+               ncols=len(names), frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 0.86))
     return fig
 
@@ -252,8 +252,8 @@ def plot_scaled_ranges(
     if len(labels) != len(boundaries) + 1:
         raise ValueError(f"{len(boundaries)} boundaries make {len(boundaries) + 1} parts, "
                          f"but {len(labels)} labels were given.")
-    fig, axes = plt.subplots(len(scaled), 1, figsize=(9, 2.3 * len(scaled) + 0.5), sharex=True,
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(len(scaled), 1, figsize=book_figsize(2.6 * len(scaled) + 0.8),
+                             sharex=True, sharey=True, squeeze=False)
     axes = axes[:, 0]
     for ax, (title, values) in zip(axes, scaled.items(), strict=True):
         values = np.asarray(values, dtype=float)
@@ -263,7 +263,7 @@ def plot_scaled_ranges(
         # values the scaler never saw, drawn again on top in a warning colour
         ax.plot(np.where(outside, values, np.nan), color=MODEL_COLORS[3], linewidth=0.8,
                 label=f"outside [0, 1]: {outside.mean():.0%} of all rows")
-        ax.legend(loc="upper left", fontsize=9)
+        ax.legend(loc="upper left")
         for boundary in boundaries:
             ax.axvline(boundary, color="0.2", linestyle="--", linewidth=1)
         ax.set(ylabel=ylabel, title=title)
@@ -272,6 +272,6 @@ def plot_scaled_ranges(
     for label, a, b in zip(labels, edges[:-1], edges[1:], strict=True):
         axes[-1].text((a + b) / 2, 0.07, label, ha="center", va="center",
                       transform=axes[-1].get_xaxis_transform())
-    axes[-1].set_xlabel("time step (grey band: [0, 1], the range the scaler was fitted to)")
+    axes[-1].set_xlabel("time step (grey band: the scaler's [0, 1])")
     fig.tight_layout()
     return fig
