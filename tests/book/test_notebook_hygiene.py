@@ -161,6 +161,27 @@ def test_bookkeeping_lines_are_marked_for_the_book_to_drop(path):
     assert found == [], "show these with helpers.book.report.bookkeeping(...), not print"
 
 
+# issue 23: chapters not yet given one Summary and one Exercises heading (leave when done)
+CLOSING_TODO = {"04_dft_vs_lstm_harmonics", "05_1_synthetic_autoencoder",
+                "05_2_mnist_autoencoder", "05_3_sp500_autoencoder"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(reason="closing headings not yet named alike"))
+    if p.stem in CLOSING_TODO else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+def test_one_summary_then_one_exercises_section(path):
+    headings = [line.strip() for cell in cells(path) if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if line.startswith("## ")]
+    closing = [h for h in headings if h in ("## Summary", "## Exercises")]
+    assert closing == ["## Summary", "## Exercises"], (
+        "a chapter ends with one '## Summary' and then one '## Exercises' section")
+    leftover = [h for h in headings if re.match(r"## (Conclusion|Takeaways|Wrap)", h)]
+    assert leftover == []
+    exercises = [i for i, cell in enumerate(cells(path)) if "```{exercise}" in cell.source]
+    start = next(i for i, cell in enumerate(cells(path)) if "## Exercises" in cell.source)
+    assert exercises and min(exercises) >= start, "every exercise sits under the Exercises heading"
+
+
 @by_notebook
 def test_every_figure_has_a_caption_and_alt_text(path):
     missing = []
