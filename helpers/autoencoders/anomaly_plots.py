@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.autoencoders.detection import Detector, Periods
-from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
+from helpers.plotting import MODEL_COLORS, TRUTH_COLOR, book_figsize
 
 __all__ = ["plot_detectors", "plot_precision_recall"]
 
@@ -37,13 +37,14 @@ def plot_detectors(found: Mapping[str, Detector], market: pd.Series, events: pd.
     from matplotlib.lines import Line2D
 
     days = market.index[market.index > periods.train_end]
-    fig, axes = plt.subplots(1 + len(found), 1, figsize=(9, 2.0 * (1 + len(found)) + 0.4),
+    fig, axes = plt.subplots(1 + len(found), 1,
+                             figsize=book_figsize(1.9 * (1 + len(found)) + 0.9),
                              sharex=True, constrained_layout=True)
     top = axes[0]
     top.plot(days, 100 * market.reindex(days), color=TRUTH_COLOR, lw=0.7)
     hit = events.reindex(days).fillna(False).astype(bool)
     top.plot(days[hit], 100 * market.reindex(days)[hit], "o", ms=4, color=MODEL_COLORS[3])
-    top.set_ylabel("market\nreturn (%)", fontsize=8)
+    top.set_ylabel("market\nreturn (%)")
     for ax, (color, detector) in zip(axes[1:], zip(MODEL_COLORS, found.values(),
                                                    strict=False), strict=True):
         scores = detector.scores.reindex(days)
@@ -52,7 +53,7 @@ def plot_detectors(found: Mapping[str, Detector], market: pd.Series, events: pd.
         ax.plot(alarms, scores.reindex(alarms), "v", ms=5, color=color)
         ax.axhline(detector.threshold, color="0.3", ls="--", lw=0.8)
         ax.set_yscale("log")
-        ax.set_ylabel(detector.name.replace(" (", "\n("), fontsize=8)
+        ax.set_ylabel(detector.name.split(" (")[0].replace(" ", "\n", 1))
     for ax in axes:
         ax.axvspan(periods.train_end, periods.val_end, color="0.9", zorder=0)
         for day in shocks:
@@ -60,14 +61,14 @@ def plot_detectors(found: Mapping[str, Detector], market: pd.Series, events: pd.
     for day in shocks:
         top.annotate(pd.Timestamp(day).strftime("%Y-%m-%d"), (pd.Timestamp(day), 1),
                      xycoords=("data", "axes fraction"), xytext=(0, 3),
-                     textcoords="offset points", ha="center", va="bottom", fontsize=8)
+                     textcoords="offset points", ha="center", va="bottom")
     top.text(periods.train_end, 0.03, " validation", transform=top.get_xaxis_transform(),
-             fontsize=8, va="bottom")
+             va="bottom")
     handles = [Line2D([], [], color=MODEL_COLORS[3], marker="o", ls="", label="event"),
                Line2D([], [], color="0.3", marker="v", ls="", label="alarm"),
                Line2D([], [], color="0.3", ls="--", label="threshold"),
                Line2D([], [], color="0.5", ls=":", label="known shock")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -83,7 +84,7 @@ def precision_recall(scores: pd.Series, events: pd.Series) -> tuple[np.ndarray, 
 def plot_precision_recall(found: Mapping[str, Detector], events: pd.Series,
                           periods: Periods) -> Figure:
     """Every threshold's precision and recall on the test days; the chosen one marked."""
-    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(4.6), constrained_layout=True)
     for color, detector in zip(MODEL_COLORS, found.values(), strict=False):
         test = detector.scores[detector.scores.index > periods.val_end]
         precision, recall = precision_recall(test, events)
@@ -95,7 +96,7 @@ def plot_precision_recall(found: Mapping[str, Detector], events: pd.Series,
     share = events.reindex(found[next(iter(found))].flags.index).fillna(False).mean()
     ax.axhline(share, color="0.5", ls=":", lw=1, label="flagging days at random")
     ax.set(xlabel="recall (share of events flagged)",
-           ylabel="precision (share of alarms that are events)", xlim=(0, 1.02),
-           ylim=(0, 1.05), title="Test period: every threshold (dot: the validation rule)")
-    ax.legend(fontsize=8, loc="upper right")
+           ylabel="precision (alarms that are events)", xlim=(0, 1.02),
+           ylim=(0, 1.05), title="Every threshold (dot: the validation rule)")
+    ax.legend(loc="upper right")
     return fig

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,10 +32,15 @@ import pandas as pd
 
 from helpers.autoencoders.sp500 import Prepared, build_model, check_setup, inputs_targets
 from helpers.autoencoders.sp500_scores import daily_losses, next_day_frame
+from helpers.autoencoders.stocks import TickerScaler, TickerWindows
 from helpers.comparison import Comparison, compare
 from helpers.trials import SeedRuns, run_seeds
 
-__all__ = ["SeedForecasts", "daily_mean", "train_seeds"]
+__all__ = ["SCALINGS", "SeedForecasts", "daily_mean", "train_seeds", "window_relative"]
+
+#: ``company``: the per-company MinMax scale of :func:`~.sp500.prepare`; ``window``: each
+#: window relative to its last input day (:func:`window_relative`).
+SCALINGS = ("company", "window")
 
 
 def daily_mean(losses: np.ndarray, dates: np.ndarray) -> np.ndarray:
@@ -103,10 +108,96 @@ class SeedForecasts:
         return compare(seeds, daily[0]["persistence"].to_numpy(), root=True,
                        model=model or self.setup, baseline="persistence")
 
+    def daily_errors(self) -> np.ndarray:
+        """Each seed's next-day squared error as a share of the last price, per test day.
+
+        Shape ``(seeds, days)``, days in date order (:func:`~.sp500_scores.daily_losses`).
+        """
+        return np.stack([daily_losses(frame)["model"].to_numpy() for frame in self.frames()])
+
+    def versus(self, other: SeedForecasts, *, model: str, baseline: str) -> Comparison:
+        """Next-day RMSE ratio to ``other`` (e.g. another scale), same test days, all seeds.
+
+        Raises
+        ------
+        ValueError
+            If the two were not tested on the same windows.
+        """
+        if len(self.data.test) != len(other.data.test) or not (
+                np.array_equal(self.data.test.ticker, other.data.test.ticker)
+                and np.array_equal(self.data.test.end_date, other.data.test.end_date)):
+            raise ValueError("the two forecasters were tested on different windows; compare "
+                             "models trained and tested on the same prepared data.")
+        return compare(self.daily_errors(), other.daily_errors(), root=True, model=model,
+                       baseline=baseline)
+
     def reconstruction_errors(self) -> np.ndarray:
         """Per-window reconstruction MSE of every seed, ``(seeds, n)`` (scaled units)."""
         x, _ = inputs_targets("reconstruct", self.data.test.values)
         return self.runs.losses(lambda out: ((np.asarray(out) - x) ** 2).mean(axis=(1, 2)))
+
+
+@dataclass(frozen=True)
+class WindowRelative:
+    """Windows as relative changes from their last input day, and the way back.
+
+    ``values = (price / price_on_last_input_day - 1) / unit``, with ``unit``
+    the standard deviation of the training windows' next-day change, so the
+    values sit near ``[-3, 3]`` whatever the price level. Persistence is 0.
+    """
+
+    data: Prepared
+    unit: float
+
+    def to_company_scale(self, outputs: np.ndarray, windows: TickerWindows,
+                         scaler: TickerScaler) -> np.ndarray:
+        """Turn relative outputs for ``windows`` back into the per-company MinMax scale."""
+        outputs = np.asarray(outputs, dtype=float)
+        last = scaler.inverse(windows.values[:, -2, 0], windows.ticker)
+        low = scaler.inverse(np.zeros(len(windows)), windows.ticker)
+        span = scaler.inverse(np.ones(len(windows)), windows.ticker) - low
+        shape = (len(outputs),) + (1,) * (outputs.ndim - 1)
+        price = last.reshape(shape) * (1 + self.unit * outputs)
+        return ((price - low.reshape(shape)) / span.reshape(shape)).astype(np.float32)
+
+
+def window_relative(data: Prepared) -> WindowRelative:
+    """The windows of ``data`` relative to their last input day (:class:`WindowRelative`).
+
+    A price level outside the training range changes nothing here, unlike
+    the per-company MinMax scale, where a company that rose past its training
+    maximum feeds the network values above 1 it never saw.
+
+    Examples
+    --------
+    >>> from helpers.autoencoders.sp500 import prepare
+    >>> from helpers.autoencoders.stocks import synthetic_prices
+    >>> data = prepare(synthetic_prices(days=120), lookback=5)
+    >>> rel = window_relative(data)
+    >>> bool(np.allclose(rel.data.test.values[:, -2], 0.0))
+    True
+    >>> back = rel.to_company_scale(rel.data.test.values[:, -1, 0], data.test, data.scaler)
+    >>> bool(np.allclose(back, data.test.values[:, -1, 0], atol=1e-4))
+    True
+    """
+
+    def prices(windows: TickerWindows) -> np.ndarray:
+        return data.scaler.inverse(windows.values[..., 0], windows.ticker)
+
+    def relative(windows: TickerWindows) -> np.ndarray:
+        p = prices(windows)
+        return p / p[:, -2:-1] - 1
+
+    unit = float(relative(data.train)[:, -1].std())
+    if not unit > 0:
+        raise ValueError("the training windows' next-day changes are all 0: no scale to use.")
+
+    def scaled(windows: TickerWindows) -> TickerWindows:
+        values = (relative(windows) / unit)[..., None].astype(np.float32)
+        return TickerWindows(values, windows.ticker, windows.end_date)
+
+    return WindowRelative(replace(data, train=scaled(data.train), val=scaled(data.val),
+                                  test=scaled(data.test)), unit)
 
 
 def train_seeds(
@@ -118,13 +209,26 @@ def train_seeds(
     epochs: int,
     patience: int,
     device: Any = None,
+    scaling: str = "company",
 ) -> SeedForecasts:
     """Train ``setup`` once per seed until early stopping; keep the test outputs.
 
     ``params`` holds ``hidden_size`` and ``lr`` and optionally
     ``clip_grad_norm`` (default 1) and ``batch_size`` (default 64).
+    ``scaling="window"`` trains on :func:`window_relative` windows; the
+    outputs are turned back into the company scale, so every method of the
+    result scores them as it does the default's.
     """
     check_setup(setup)
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}.")
+    if scaling == "window":
+        rel = window_relative(data)
+        trained = train_seeds(setup, rel.data, params, seeds=seeds, epochs=epochs,
+                              patience=patience, device=device)
+        back = tuple(rel.to_company_scale(p, data.test, data.scaler)
+                     for p in trained.runs.predictions)
+        return SeedForecasts(setup, data, replace(trained.runs, predictions=back))
     unknown = sorted(set(params) - {"hidden_size", "lr", "clip_grad_norm", "batch_size",
                                     "lookback"})
     if unknown:

@@ -19,15 +19,16 @@ from matplotlib.figure import Figure
 
 from helpers.autoencoders.sp500 import COLUMN, Prepared, within_range
 from helpers.autoencoders.stocks import TickerScaler, TickerWindows
-from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
+from helpers.plotting import MODEL_COLORS, TRUTH_COLOR, book_figsize
 
 __all__ = ["plot_position_errors", "plot_prices", "plot_ratio_vs_range", "plot_ratios",
            "plot_reconstructions", "plot_ticker_forecast"]
 
 
 def plot_prices(prices: pd.DataFrame, tickers: Sequence[str], data: Prepared) -> Figure:
-    """Closing prices in dollars (left) and scaled per company (right), periods marked."""
-    fig, (raw, scaled) = plt.subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
+    """Closing prices in dollars (top) and scaled per company (bottom), periods marked."""
+    fig, (raw, scaled) = plt.subplots(2, 1, figsize=book_figsize(6.4), sharex=True,
+                                      constrained_layout=True)
     for ticker in tickers:
         one = prices[prices["Name"] == ticker]
         raw.plot(one["date"], one[COLUMN], lw=1, label=ticker)
@@ -38,18 +39,18 @@ def plot_prices(prices: pd.DataFrame, tickers: Sequence[str], data: Prepared) ->
         ax.set_title(title)
         ax.tick_params(axis="x", labelrotation=30)
     scaled.axhline(1.0, color="grey", lw=0.8, ls=":")
-    scaled.text(data.val_end, scaled.get_ylim()[1], " test", va="top", fontsize=9)
-    scaled.text(data.train_end, scaled.get_ylim()[1], "val ", va="top", ha="right",
-                fontsize=9)
-    raw.legend(fontsize=8, ncol=2)
+    scaled.text(data.val_end, scaled.get_ylim()[1], " test", va="top")
+    scaled.text(data.train_end, scaled.get_ylim()[1], "val ", va="top", ha="right")
+    raw.legend(ncol=3)
     return fig
 
 
 def plot_reconstructions(windows: TickerWindows, outputs: np.ndarray, scaler: TickerScaler,
                          index: Sequence[int]) -> Figure:
-    """A few test sequences (dollars) beside the autoencoder's reconstruction."""
-    fig, axes = plt.subplots(1, len(index), figsize=(3.4 * len(index), 3), squeeze=False,
-                             constrained_layout=True)
+    """A few test sequences (dollars) and the autoencoder's reconstruction, one panel each."""
+    fig, axes = plt.subplots(len(index), 1, figsize=book_figsize(2.4 * len(index) + 0.4),
+                             squeeze=False, constrained_layout=True)
+    axes = axes.T
     inside = within_range(windows)
     for ax, i in zip(axes[0], index, strict=True):
         name = windows.ticker[i : i + 1]
@@ -59,10 +60,10 @@ def plot_reconstructions(windows: TickerWindows, outputs: np.ndarray, scaler: Ti
         ax.plot(recon, color=MODEL_COLORS[1], lw=1.5, label="reconstruction")
         end = pd.Timestamp(windows.end_date[i])
         where = "inside" if inside[i] else "outside"
-        ax.set_title(f"{name[0]} to {end:%Y-%m-%d}\n({where} the training range)", fontsize=9)
-        ax.set_xlabel("day in sequence")
-    axes[0, 0].set_ylabel("USD")
-    axes[0, 0].legend(fontsize=8)
+        ax.set_title(f"{name[0]} to {end:%Y-%m-%d} ({where} the training range)")
+        ax.set_ylabel("USD")
+    axes[0, -1].set_xlabel("day in sequence")
+    axes[0, 0].legend()
     return fig
 
 
@@ -71,8 +72,9 @@ def plot_position_errors(panels: Mapping[str, tuple[pd.DataFrame, float]]) -> Fi
 
     ``panels`` maps a title to ``(position_errors table, many-to-one RMSE)``.
     """
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(len(panels), 1, figsize=book_figsize(3.2 * len(panels) + 0.4),
+                             squeeze=False, constrained_layout=True)
+    axes = axes.T
     for ax, (title, (table, many_to_one_rmse)) in zip(axes[0], panels.items(), strict=True):
         ax.plot(table.index, table["model"], "o-", ms=3, color=MODEL_COLORS[0],
                 label="many-to-many autoencoder")
@@ -84,11 +86,11 @@ def plot_position_errors(panels: Mapping[str, tuple[pd.DataFrame, float]]) -> Fi
         ax.axvspan(last - 0.5, last + 0.5, color=MODEL_COLORS[3], alpha=0.1)
         ax.set_ylim(bottom=0)
         ax.text(last - 0.7, ax.get_ylim()[1] * 0.45, "unseen\nday", ha="right", va="center",
-                fontsize=9, color=MODEL_COLORS[3])
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("predicted day (1 = day after the first input)")
-    axes[0, 0].set_ylabel("RMSE (scaled units)")
-    axes[0, 0].legend(fontsize=8, loc="upper center")
+                color=MODEL_COLORS[3])
+        ax.set_title(title)
+        ax.set_ylabel("RMSE (scaled)")
+    axes[0, -1].set_xlabel("predicted day (1 = day after the first input)")
+    axes[0, 0].legend(loc="upper center")
     return fig
 
 
@@ -98,7 +100,8 @@ def plot_ratios(tables: Mapping[str, pd.DataFrame]) -> Figure:
     ``tables`` maps a short model name to its
     :func:`~helpers.autoencoders.sp500_scores.company_scores`.
     """
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.7 * len(tables)), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(1.6 + 0.8 * len(tables)),
+                           constrained_layout=True)
     ratios = [t["ratio"].dropna().to_numpy() for t in tables.values()]
     ax.boxplot(ratios, orientation="horizontal", tick_labels=list(tables), showfliers=False,
                widths=0.5)
@@ -113,7 +116,7 @@ def plot_ratios(tables: Mapping[str, pd.DataFrame]) -> Figure:
         ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(ScalarFormatter())
         ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("next-day RMSE / persistence RMSE, one value per company (< 1: better)")
+    ax.set_xlabel("RMSE / persistence RMSE per company (< 1: better)")
     ax.set_title(f"{len(ratios[0])} companies, test period (first seed)")
     return fig
 
@@ -129,7 +132,7 @@ def plot_ticker_forecast(frames: Mapping[str, pd.DataFrame], ticker: str,
     if len(rows) == 0:
         raise ValueError(f"no test windows for {ticker!r}; pick a company of the test set.")
     dates = first.loc[rows, "date"]
-    fig, ax = plt.subplots(figsize=(8.5, 3.6), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(4.2), constrained_layout=True)
     ax.plot(dates, first.loc[rows, "truth"], ".-", color=TRUTH_COLOR, lw=1.2,
             label="actual close")
     ax.plot(dates, first.loc[rows, "persistence"], color="0.55", ls="--", lw=1,
@@ -137,20 +140,20 @@ def plot_ticker_forecast(frames: Mapping[str, pd.DataFrame], ticker: str,
     for color, (label, frame) in zip(MODEL_COLORS[1:], frames.items(), strict=False):
         ax.plot(dates, frame.loc[rows, "model"], lw=1.2, color=color, label=label)
     ax.set_ylabel("USD")
-    ax.set_title(f"{ticker}: next-day forecasts over the last {len(rows)} test days")
+    ax.set_title(f"{ticker}: the last {len(rows)} test days")
     ax.tick_params(axis="x", labelrotation=30)
-    ax.legend(fontsize=8, ncol=2)
+    ax.legend()
     return fig
 
 
 def plot_ratio_vs_range(table: pd.DataFrame, windows: TickerWindows) -> Figure:
     """Per-company ratio against how far its test prices rose above the training maximum."""
     top = pd.Series(windows.values[:, -1, 0], index=windows.ticker).groupby(level=0).max()
-    fig, ax = plt.subplots(figsize=(7.5, 3.4), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(3.6), constrained_layout=True)
     ax.scatter(top.reindex(table.index), table["ratio"], s=8, alpha=0.6)
     ax.axhline(1.0, color="k", ls="--", lw=1)
     ax.axvline(1.0, color="grey", ls=":", lw=1)
     ax.set_xlabel("highest scaled test price (1 = training maximum)")
     ax.set_ylabel("RMSE / persistence")
-    ax.set_title("Ratio to persistence against how far the test prices rose")
+    ax.set_title("Ratio against how far test prices rose")
     return fig

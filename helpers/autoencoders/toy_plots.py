@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers.plotting import MODEL_COLORS, TRUTH_COLOR
+from helpers.plotting import MODEL_COLORS, TRUTH_COLOR, book_figsize
 
-__all__ = ["plot_autoencoder_diagram", "plot_code_sizes", "plot_error_by_position", "plot_examples",
-           "plot_grid_curves",
-           "plot_reconstructions"]
+__all__ = ["plot_autoencoder_diagram", "plot_code_sizes", "plot_error_by_position",
+           "plot_examples", "plot_grid_curves", "plot_reconstructions"]
 
 
 def plot_autoencoder_diagram(steps: int = 4) -> Figure:
@@ -32,15 +31,15 @@ def plot_autoencoder_diagram(steps: int = 4) -> Figure:
     """
     from matplotlib.patches import FancyBboxPatch
 
-    fig, ax = plt.subplots(figsize=(9, 3.3), constrained_layout=True)
-    ax.set(xlim=(-0.6, 2 * steps + 2.4), ylim=(-0.9, 3.1))
+    fig, ax = plt.subplots(figsize=book_figsize(3.4, width=7), constrained_layout=True)
+    ax.set(xlim=(-0.6, 2 * steps + 2.4), ylim=(-1.2, 3.1))
     ax.axis("off")
     arrow = {"arrowstyle": "-|>", "color": "0.3", "lw": 1.0, "shrinkA": 2, "shrinkB": 2}
 
     def box(x: float, y: float, text: str, color: str, width: float = 0.7) -> None:
         ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.3), width, 0.6,
                                     boxstyle="round,pad=0.05", fc=color, ec="0.3"))
-        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+        ax.text(x, y, text, ha="center", va="center")
 
     enc = [k for k in range(steps)]
     code_x = steps + 0.4
@@ -48,13 +47,13 @@ def plot_autoencoder_diagram(steps: int = 4) -> Figure:
     for k, x in enumerate(enc):
         label = "T" if k == steps - 1 else str(k + 1)
         box(x, 1, "LSTM", "#cfe2f3")
-        ax.text(x, -0.55, f"$x_{{{label}}}$", ha="center", fontsize=10)
+        ax.text(x, -0.55, f"$x_{{{label}}}$", ha="center")
         ax.annotate("", (x, 0.7), (x, -0.35), arrowprops=arrow)
         if k:
             ax.annotate("", (x - 0.4, 1), (x - 0.6, 1), arrowprops=arrow)
     ax.add_patch(FancyBboxPatch((code_x - 0.45, 0.55), 0.9, 0.9, boxstyle="round,pad=0.05",
                                 fc="#fde9c9", ec="0.3"))
-    ax.text(code_x, 1, "code\n$(h_T, c_T)$", ha="center", va="center", fontsize=9)
+    ax.text(code_x, 1, "code\n$(h_T, c_T)$", ha="center", va="center")
     ax.annotate("", (code_x - 0.5, 1), (enc[-1] + 0.4, 1), arrowprops=arrow)
     ax.annotate("", (dec[0] - 0.4, 1), (code_x + 0.5, 1), arrowprops=arrow)
     for k, x in enumerate(dec):
@@ -62,16 +61,15 @@ def plot_autoencoder_diagram(steps: int = 4) -> Figure:
         box(x, 1, "LSTM", "#d9ead3")
         box(x, 2.3, "linear", "#eeeeee")
         ax.annotate("", (x, 2.0), (x, 1.3), arrowprops=arrow)
-        ax.text(x, 2.85, f"$\\hat x_{{{label}}}$", ha="center", fontsize=10)
+        ax.text(x, 2.85, f"$\\hat x_{{{label}}}$", ha="center")
         ax.annotate("", (x, 0.7), (code_x, 0.5), arrowprops={**arrow, "color": "#c27c0e",
                                                               "connectionstyle": "arc3,rad=0.15"})
         if k:
             ax.annotate("", (x - 0.4, 1), (x - 0.6, 1), arrowprops=arrow)
-    ax.text(code_x + 1.3, 0.02, "$h_T$ as input", fontsize=9, color="#8a5a0a")
-    ax.text((enc[0] + enc[-1]) / 2, 1.55, "encoder: reads the sequence", ha="center",
-            fontsize=9)
-    ax.text((dec[0] + dec[-1]) / 2, -0.55, "decoder: starts from $(h_T, c_T)$ and reads "
-            "$h_T$ at every step", ha="center", fontsize=9, color="#8a5a0a")
+    ax.text(code_x + 1.3, 0.02, "$h_T$ as input", color="#8a5a0a")
+    ax.text((enc[0] + enc[-1]) / 2, 1.55, "encoder: reads the sequence", ha="center")
+    ax.text((dec[0] + dec[-1]) / 2, -0.75, "decoder: starts from $(h_T, c_T)$,\nreads "
+            "$h_T$ at every step", ha="center", color="#8a5a0a")
     return fig
 
 
@@ -82,13 +80,13 @@ def plot_examples(x: np.ndarray, dip_positions: range) -> Figure:
     --------
     >>> fig = plot_examples(np.random.default_rng(0).random((2, 50, 1)), range(15, 35))
     """
-    fig, ax = plt.subplots(figsize=(8, 3.3), layout="constrained")
+    fig, ax = plt.subplots(figsize=book_figsize(3.6), layout="constrained")
     for k in range(len(x)):
         ax.plot(x[k, :, 0], marker=".", label=f"sequence {k}")
     ax.axvspan(dip_positions.start - 0.5, dip_positions.stop - 0.5, color="0.9", zorder=0,
                label="where a dip can be")
     ax.set(xlabel="position", ylabel="value", title="Synthetic sequences")
-    fig.legend(loc="outside lower center", ncols=len(x) + 1, fontsize="small", frameon=False)
+    fig.legend(loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -103,7 +101,7 @@ def plot_grid_curves(histories: Mapping[str, Any], baseline: float) -> Figure:
     >>> from helpers.training import History
     >>> fig = plot_grid_curves({"a": History(val_loss=[0.09, 0.07, 0.08], best_epoch=2)}, 0.08)
     """
-    fig, ax = plt.subplots(figsize=(8, 3.6), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(4.6), constrained_layout=True)
     for color, (label, history) in zip(MODEL_COLORS * 3, histories.items(), strict=False):
         if history is None:
             continue
@@ -111,16 +109,15 @@ def plot_grid_curves(histories: Mapping[str, Any], baseline: float) -> Figure:
         ax.plot(epochs, history.val_loss, color=color, lw=1.2, label=label)
         ax.plot(history.best_epoch, history.best_val_loss, "o", color=color, ms=5)
     ax.axhline(baseline, color="0.4", ls="--", lw=1, label="per-position mean")
-    ax.set(xlabel="epoch", ylabel="validation MSE", title="Every configuration until early "
-           "stopping (dot: the epoch kept)")
-    ax.legend(fontsize="small", ncols=2)
+    ax.set(xlabel="epoch", ylabel="validation MSE", title="Until early stopping (dot: kept)")
+    ax.legend()
     return fig
 
 
 def plot_reconstructions(x: np.ndarray, recon: np.ndarray, *, n: int = 2) -> Figure:
     """Input vs reconstruction for the first ``n`` sequences, one panel each."""
-    fig, axes = plt.subplots(n, 1, figsize=(8, 2.3 * n), sharex=True, squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(n, 1, figsize=book_figsize(2.3 * n + 0.3), sharex=True,
+                             squeeze=False, constrained_layout=True)
     steps = np.arange(x.shape[1])
     for k, ax in enumerate(axes[:, 0]):
         ax.plot(steps, x[k, :, 0], color=TRUTH_COLOR, marker=".", label="input")
@@ -136,7 +133,7 @@ def plot_reconstructions(x: np.ndarray, recon: np.ndarray, *, n: int = 2) -> Fig
 def plot_error_by_position(x: np.ndarray, recon: np.ndarray, baseline: np.ndarray,
                            dip_positions: range) -> Figure:
     """Test MSE at each position: the autoencoder vs the per-position mean."""
-    fig, ax = plt.subplots(figsize=(8, 3), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(3.6), constrained_layout=True)
     steps = np.arange(x.shape[1])
     ax.axvspan(dip_positions.start - 0.5, dip_positions.stop - 0.5, color="0.93", zorder=0,
                label="where a dip can be")
@@ -146,7 +143,7 @@ def plot_error_by_position(x: np.ndarray, recon: np.ndarray, baseline: np.ndarra
             linestyle="--", label="per-position training mean")
     ax.set(xlabel="position", ylabel="test MSE", title="Reconstruction error by position")
     ax.set_ylim(bottom=0)
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
+    fig.legend(loc="outside lower center", ncols=1, frameon=False)
     return fig
 
 
@@ -159,7 +156,7 @@ def plot_code_sizes(table: pd.DataFrame, baseline: float, pca: pd.Series,
     (:func:`~helpers.autoencoders.code_size.pca_curve`); ``length`` marks the
     sequence length.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=book_figsize(5.2), layout="constrained")
     size = table["code_size"]
     ax.plot(pca.index, pca.to_numpy(), color=MODEL_COLORS[2], lw=1.5,
             label="PCA with as many components (best linear code)")
@@ -170,12 +167,12 @@ def plot_code_sizes(table: pd.DataFrame, baseline: float, pca: pd.Series,
     ax.axhline(baseline, color="0.4", linestyle="--", label="per-position mean (no code)")
     ax.axvline(length, color="0.6", linewidth=0.8)
     ax.text(length, 0.98, f"sequence length {length} ", transform=ax.get_xaxis_transform(),
-            ha="right", va="top", fontsize="small", color="0.35")
+            ha="right", va="top", color="0.35")
     ax.set_xscale("log", base=2)
     ticks = sorted({1, *size.tolist(), length})
     ax.set_xticks(ticks, [str(t) for t in ticks])
-    ax.set(xlabel="numbers in the code (LSTM: 2 x hidden size; PCA: components)",
+    ax.set(xlabel="numbers in the code (LSTM: 2 x hidden size)",
            ylabel="test MSE", title="How much a code of each size holds")
     ax.set_ylim(bottom=0)
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
+    fig.legend(loc="outside lower center", ncols=1, frameon=False)
     return fig

@@ -182,3 +182,43 @@ def test_seed_forecasts_compare_with_persistence_over_test_days():
 def test_kfold_search_names_missing_parameters():
     with pytest.raises(ValueError, match=r"\['lr'\] are neither in the grid nor in fixed"):
         kfold_search("many-to-one", np.zeros((10, 6, 1), "f4"), {"hidden_size": [2]})
+
+
+def test_window_scale_starts_every_window_at_zero_and_maps_back_exactly():
+    from helpers.autoencoders.forecasters import window_relative
+
+    plain = synthetic_prices(days=160)
+    jump = plain["date"].quantile(0.8)
+    frame = plain.copy()
+    frame.loc[frame["date"] > jump, "close"] *= 3  # far above the training range
+    data = sp500.prepare(frame, lookback=5)
+    rel = window_relative(data)
+    assert np.allclose(rel.data.test.values[:, -2], 0.0)
+    # windows wholly after the jump are the same as without it: the level does not show
+    after = data.test.end_date > np.datetime64(jump) + np.timedelta64(10, "D")
+    assert after.any() and np.abs(data.test.values[after]).max() > 2
+    same = window_relative(sp500.prepare(plain, lookback=5)).data.test.values[after]
+    np.testing.assert_allclose(rel.data.test.values[after], same, atol=1e-3)
+    back = rel.to_company_scale(rel.data.test.values[:, 1:], data.test, data.scaler)
+    np.testing.assert_allclose(back, data.test.values[:, 1:], atol=1e-4)
+
+
+def test_window_scaled_forecasters_are_scored_on_the_company_scale():
+    data = sp500.prepare(synthetic_prices(days=160), lookback=5)
+    params = {"hidden_size": 3, "lr": 0.01}
+    window = train_seeds("many-to-one", data, params, seeds=[0, 1], epochs=2, patience=1,
+                         device="cpu", scaling="window")
+    company = train_seeds("many-to-one", data, params, seeds=[0, 1], epochs=2, patience=1,
+                          device="cpu")
+    assert window.last_day(0).shape == (len(data.test),)
+    assert window.daily_errors().shape == (2, pd.Series(data.test.end_date).nunique())
+    result = window.versus(company, model="window", baseline="company")
+    assert result.model == "window" and result.seeds == 2
+    assert window.versus_persistence().n == result.n
+    with pytest.raises(ValueError, match="scaling must be one of"):
+        train_seeds("many-to-one", data, params, seeds=[0], epochs=1, patience=1,
+                    scaling="global")
+    other = sp500.prepare(synthetic_prices(("X", "Y", "Z"), days=160), lookback=5)
+    elsewhere = train_seeds("many-to-one", other, params, seeds=[0], epochs=1, patience=1)
+    with pytest.raises(ValueError, match="different windows"):
+        window.versus(elsewhere, model="a", baseline="b")
