@@ -30,9 +30,9 @@ FLOOR = 1e-12
 
 
 def plot_signals(signals: Mapping[str, np.ndarray], *, lookback: int | None = None,
-                 height: float = 1.5):
+                 height: float = 1.3):
     """One panel per named signal (1-D), the lookback shaded if given."""
-    fig, axes = plt.subplots(len(signals), 1, figsize=book_figsize(height * len(signals) + 0.6),
+    fig, axes = plt.subplots(len(signals), 1, figsize=book_figsize(height * len(signals) + 0.5),
                              sharex=True, squeeze=False)
     for ax, (title, x) in zip(axes[:, 0], signals.items(), strict=True):
         if lookback is not None:
@@ -59,7 +59,7 @@ def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = Non
     rebuilt = to_numpy(harmonics_to_signal(amplitudes, phases, n_analysis, len(signal)))
     amplitudes, signal = to_numpy(amplitudes), to_numpy(signal)
     periods = n_analysis / np.arange(1, len(amplitudes))
-    fig, (left, right) = plt.subplots(2, 1, figsize=book_figsize(5.6))
+    fig, (left, right) = plt.subplots(2, 1, figsize=book_figsize(5.0))
     left.axvspan(0, n_analysis - 1, color="0.92", label="analysis window")
     left.plot(signal, color=TRUTH_COLOR, linewidth=1.4, label="signal")
     left.plot(rebuilt, ".-", color=MODEL_COLORS[1], markersize=3, linewidth=1,
@@ -92,7 +92,7 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
     the lookback, so the forecast is readable).
     """
     n = len(signals)
-    fig, axes = plt.subplots(n, 1, figsize=book_figsize(1.9 * n + 1.2), squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=book_figsize(1.6 * n + 1.2), squeeze=False)
     for i, ax in enumerate(axes[:, 0]):
         ax.axvspan(0, lookback - 1, color="0.92")
         ax.plot(signals[i], color=TRUTH_COLOR, linewidth=1.4, label="signal")
@@ -124,7 +124,7 @@ def plot_seed_curves(*runs, log_y: bool = True):
     ``runs`` are :class:`helpers.harmonics.streams.SeedModels`; the epoch each
     seed restored is marked with a dot. Panels are stacked.
     """
-    fig, axes = plt.subplots(len(runs), 1, figsize=book_figsize(2.1 * len(runs) + 0.4),
+    fig, axes = plt.subplots(len(runs), 1, figsize=book_figsize(1.7 * len(runs) + 0.5),
                              squeeze=False, sharex=True)
     for ax, run in zip(axes[:, 0], runs, strict=True):
         for color, (seed, history) in zip(MODEL_COLORS, zip(run.seeds, run.histories,

@@ -86,12 +86,31 @@ class FreshSignals:
 
 @dataclass(frozen=True)
 class SeedModels:
-    """One recipe trained once per seed: the seeds, the trained models, their histories."""
+    """One recipe trained once per seed: the seeds, the trained models, their histories.
+
+    ``stages`` holds, for a model trained stage by stage
+    (:func:`train_curriculum`), every stage's history per seed; ``histories``
+    then holds each seed's last stage.
+    """
 
     name: str
     seeds: tuple[int, ...]
     models: tuple[nn.Module, ...]
     histories: tuple[History, ...]
+    stages: tuple[tuple[History, ...], ...] = ()
+
+    @property
+    def epochs_per_seed(self) -> float:
+        """Epochs one seed ran, all its stages together, averaged over the seeds.
+
+        Examples
+        --------
+        >>> h = History(train_loss=[1.0, 0.5], val_loss=[1.0, 0.4], best_epoch=2)
+        >>> SeedModels("net", (0,), (None,), (h,), ((h, h),)).epochs_per_seed
+        4.0
+        """
+        per_seed = self.stages or tuple((h,) for h in self.histories)
+        return sum(h.epochs_run for seed in per_seed for h in seed) / max(1, len(per_seed))
 
 
 def _next_step_lstm() -> SequenceRegressor:
@@ -190,6 +209,8 @@ def train_network(
 def training_table(*runs: SeedModels) -> pd.DataFrame:
     """Where each network's training stopped: one row per network and seed.
 
+    ``plateau`` is the training protocol's test (:attr:`helpers.training.History.plateau`).
+
     Examples
     --------
     >>> h = History(train_loss=[1.0, 0.5, 0.6], val_loss=[1.0, 0.4, 0.5], best_epoch=2,
@@ -205,7 +226,8 @@ def training_table(*runs: SeedModels) -> pd.DataFrame:
                        "cap, still improving" if not history.converged else "cap")
             rows.append({"network": run.name, "seed": seed, "best epoch": history.best_epoch,
                          "epochs run": history.epochs_run, "cap": history.max_epochs,
-                         "stopped by": stopped, "best val loss": history.best_val_loss})
+                         "stopped by": stopped, "plateau": history.plateau,
+                         "best val loss": history.best_val_loss})
     return pd.DataFrame(rows)
 
 
@@ -247,14 +269,16 @@ def train_curriculum(
     Returns
     -------
     SeedModels
-        The models in eval mode, and the history of each seed's last stage.
+        The models in eval mode, the history of each seed's last stage, and
+        every stage's history in ``stages``.
     """
     layout = functools.partial(seq2seq_data, lookback=lookback, steps=steps,
                                teacher_forcing=False)
-    models, histories = [], []
+    models, histories, all_stages = [], [], []
     for seed in seeds:
         torch.manual_seed(seed)
         model = build()
+        seed_stages = []
         for number, components in enumerate(stages, start=1):
             stage_draw = functools.partial(_stage, draw, components)
             stream = FreshSignals(stage_draw, layout, n_signals=n_signals,
@@ -262,9 +286,12 @@ def train_curriculum(
             val = layout(stage_draw(np.random.default_rng([seed, 10_000 + number]), n_val))
             history = fit(model, stream, val=val, seed=seed, progress=False,
                           batch_size=batch_size, **fit_kwargs)
+            seed_stages.append(history)
         models.append(model.eval())
         histories.append(history)
-    return SeedModels(name, tuple(int(s) for s in seeds), tuple(models), tuple(histories))
+        all_stages.append(tuple(seed_stages))
+    return SeedModels(name, tuple(int(s) for s in seeds), tuple(models), tuple(histories),
+                      tuple(all_stages))
 
 
 def _stage(draw, components, rng, n):
