@@ -48,7 +48,8 @@ def test_train_network_keeps_one_model_per_seed_in_eval_mode():
     assert not torch.equal(first, second)
     table = training_table(runs)
     assert table.columns.tolist() == ["network", "seed", "best epoch", "epochs run", "cap",
-                                      "stopped by", "best val loss"]
+                                      "stopped by", "plateau", "best val loss"]
+    assert table["plateau"].tolist() == [h.plateau for h in runs.histories]
     assert table["cap"].tolist() == [2, 2]
 
 
@@ -76,3 +77,6 @@ def test_curriculum_grows_to_the_maximum_and_trains():
                             draw_stage, lookback=16, steps=4, seeds=[0, 1], n_signals=8,
                             n_val=8, batch_size=4, epochs=1, device="cpu")
     assert len(runs.models) == 2 and all(np.isfinite(h.train_loss[0]) for h in runs.histories)
+    assert [len(stages) for stages in runs.stages] == [2, 2]
+    assert all(stages[-1] is h for stages, h in zip(runs.stages, runs.histories, strict=True))
+    assert runs.epochs_per_seed == 2.0  # one epoch per stage, two stages
