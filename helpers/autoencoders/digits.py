@@ -25,13 +25,17 @@ import numpy as np
 
 from helpers.data.mnist import MNISTSplits
 
-__all__ = ["PIXELS", "STEPS", "Digits", "SequenceSplits", "load_digits", "patch_view"]
+__all__ = ["LAYOUTS", "PIXELS", "STEPS", "Digits", "SequenceSplits", "load_digits", "patch_view",
+           "row_view"]
 
 #: Pixels in one MNIST image.
 PIXELS = 28 * 28
 #: The sequence lengths this book reads images at (each divides 784).
 STEPS = (28, 49, 98, 196, 392, 784)
 _SPLITS = ("train", "val", "test")
+#: How a view lays the pixels over its steps: :func:`patch_view` (``"strips"``) or
+#: :func:`row_view` (``"rows"``).
+LAYOUTS = ("strips", "rows")
 
 
 def patch_view(images: np.ndarray, steps: int) -> np.ndarray:
@@ -62,6 +66,38 @@ def patch_view(images: np.ndarray, steps: int) -> np.ndarray:
         np.float32)
 
 
+def row_view(images: np.ndarray, steps: int) -> np.ndarray:
+    """Uint8 images as float32 sequences ``(N, steps, 28)``: one whole row, then blank steps.
+
+    Row ``r`` arrives whole at step ``(r + 1) * steps // 28 - 1``, the step
+    at which its last pixel arrives in :func:`patch_view` with the same
+    ``steps``; the other steps are zeros. Every step that holds pixels holds
+    28 of them, so lengthening the sequence changes only how long the early
+    rows must be carried, not what a step shows.
+
+    Raises
+    ------
+    ValueError
+        Images of another shape, or ``steps`` that is not a multiple of 28.
+
+    Examples
+    --------
+    >>> images = np.full((1, 28, 28), 255, np.uint8)
+    >>> x = row_view(images, 56)
+    >>> x.shape, x[0, :4, 0].tolist()
+    ((1, 56, 28), [0.0, 1.0, 0.0, 1.0])
+    >>> bool(np.array_equal(row_view(images, 28), patch_view(images, 28)))
+    True
+    """
+    if isinstance(steps, bool) or int(steps) != steps or steps < 28 or steps % 28:
+        raise ValueError(f"steps={steps!r} must be a multiple of the 28 rows (28, 56, 112, ...).")
+    rows = patch_view(images, 28)
+    every = int(steps) // 28
+    out = np.zeros((len(rows), int(steps), 28), np.float32)
+    out[:, every - 1 :: every] = rows
+    return out
+
+
 @dataclass(frozen=True)
 class SequenceSplits:
     """Float32 sequences ``(N, steps, features)`` and int64 labels for each split."""
@@ -90,11 +126,18 @@ class SequenceSplits:
 class Digits(MNISTSplits):
     """The splits of :class:`helpers.data.mnist.MNISTSplits`, readable as sequences."""
 
-    def view(self, steps: int) -> SequenceSplits:
-        """Every split read as sequences of ``steps`` steps (:func:`patch_view`)."""
+    def view(self, steps: int, layout: str = "strips") -> SequenceSplits:
+        """Every split read as sequences of ``steps`` steps.
+
+        ``layout="strips"`` cuts the pixels into equal pieces (:func:`patch_view`);
+        ``"rows"`` gives each row whole, followed by blank steps (:func:`row_view`).
+        """
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout={layout!r} must be one of {', '.join(LAYOUTS)}.")
+        cut = patch_view if layout == "strips" else row_view
         parts = {}
         for split in _SPLITS:
-            parts[f"x_{split}"] = patch_view(getattr(self, f"{split}_images"), steps)
+            parts[f"x_{split}"] = cut(getattr(self, f"{split}_images"), steps)
             parts[f"y_{split}"] = getattr(self, f"{split}_labels")
         return SequenceSplits(**parts, steps=int(steps), source=self.source)
 

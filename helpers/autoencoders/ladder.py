@@ -160,34 +160,100 @@ def train_rung(
     )
 
 
-def rung_row(runs: SeedRuns, y_test: np.ndarray, steps: int) -> dict[str, Any]:
+def rung_row(runs: SeedRuns, y_test: np.ndarray, steps: int,
+             layout: str = "strips") -> dict[str, Any]:
     """One rung's test accuracy over seeds and where its networks stopped (a table row).
+
+    ``layout`` names the view the rung read (:meth:`Digits.view`): it sets
+    the pixels a step holds (``784 // steps`` for strips, 28 for rows).
 
     Examples
     --------
     >>> from helpers.training import History
     >>> runs = SeedRuns((0, 1), (np.eye(2), np.eye(2)[::-1]),
     ...                 (History(best_epoch=3, max_epochs=9, train_loss=[1.0] * 5),) * 2, ())
-    >>> rung_row(runs, np.array([0, 1]), 49)["accuracy"]
-    0.5
+    >>> row = rung_row(runs, np.array([0, 1]), 112, layout="rows")
+    >>> row["accuracy"], row["pixels per step"]
+    (0.5, 28)
     """
     scores = 1 - runs.losses(lambda logits: error_indicators(logits, y_test)).mean(axis=1)
     histories = runs.histories
     return {
-        "steps": steps, "pixels per step": 784 // steps, "seeds": len(scores),
+        "steps": steps, "layout": layout,
+        "pixels per step": 28 if layout == "rows" else 784 // steps, "seeds": len(scores),
         "accuracy": float(scores.mean()),
         "sd": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
         "worst": float(scores.min()), "best": float(scores.max()),
         "best epochs": "/".join(str(h.best_epoch) for h in histories),
-        "stopped early": sum(h.stopped_early for h in histories),
+        "epochs run": "/".join(str(h.epochs_run) for h in histories),
+        "plateaus": sum(h.plateau for h in histories),
         "s per epoch": float(np.mean([h.seconds / max(h.epochs_run, 1) for h in histories])),
     }
 
 
+def best_val_accuracy(history: Any) -> float:
+    """Validation accuracy at a run's best epoch (the weights ``fit`` kept).
+
+    Examples
+    --------
+    >>> from helpers.training import History
+    >>> h = History(best_epoch=2, metrics={"val_accuracy": [0.5, 0.75, 0.7]})
+    >>> best_val_accuracy(h)
+    0.75
+    """
+    return float(history.metrics["val_accuracy"][history.best_epoch - 1])
+
+
+def pick_lr(
+    x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, *,
+    lrs: Sequence[float], seed: int = 0, **settings: Any,
+) -> tuple[float, pd.DataFrame]:
+    """The learning rate whose network reaches the best validation accuracy (one seed each).
+
+    Parameters
+    ----------
+    x_train, y_train, x_val, y_val
+        One rung's sequences and labels; the test split is not touched.
+    lrs
+        Candidate learning rates.
+    seed
+        The one seed every candidate trains with.
+    **settings
+        :func:`train_rung` arguments other than ``lr`` and ``seeds``.
+
+    Returns
+    -------
+    best_lr, table
+        The winner, and one row per candidate (validation accuracy, best
+        epoch, epochs run).
+
+    Examples
+    --------
+    >>> from helpers.autoencoders.digits import patch_view
+    >>> images = np.zeros((32, 28, 28), np.uint8)
+    >>> images[16:, :, 10:18] = 255
+    >>> x, y = patch_view(images, 28), np.repeat([0, 1], 16)
+    >>> lr, table = pick_lr(x, y, x, y, lrs=(1e-3, 3e-2), hidden_size=4, n_classes=2,
+    ...                     epochs=2, device="cpu")
+    >>> lr in (1e-3, 3e-2), list(table.columns)
+    (True, ['validation accuracy', 'best epoch', 'epochs run'])
+    """
+    if not lrs:
+        raise ValueError("lrs is empty: give at least one learning rate, e.g. lrs=(3e-3, 1e-2).")
+    rows = {}
+    for lr in lrs:
+        h = train_rung(x_train, y_train, x_val, y_val, x_val[:1], seeds=[seed], lr=lr,
+                       **settings).histories[0]
+        rows[lr] = {"validation accuracy": best_val_accuracy(h), "best epoch": h.best_epoch,
+                    "epochs run": h.epochs_run}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("lr")
+    return float(table["validation accuracy"].idxmax()), table
+
 
 def plot_ladder(table: pd.DataFrame, per_seed: dict[int, np.ndarray], *,
                 reference: float, reference_label: str = "logistic regression",
-                chance: float | None = None):
+                chance: float | None = None,
+                others: dict[str, tuple[int, np.ndarray]] | None = None):
     """Test accuracy against sequence length: every seed, and the mean with its spread.
 
     Parameters
@@ -199,54 +265,63 @@ def plot_ladder(table: pd.DataFrame, per_seed: dict[int, np.ndarray], *,
     reference, chance
         Horizontal lines: a model that sees the whole image at once, and
         the majority class.
+    others
+        Label to ``(steps, accuracies of the seeds)``: other views at one
+        length, drawn as open markers.
     """
     import matplotlib.pyplot as plt
 
-    from helpers.plotting import MODEL_COLORS
+    from helpers.plotting import MODEL_COLORS, book_figsize
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=book_figsize(5.2), layout="constrained")
     for steps, scores in per_seed.items():
         ax.scatter(np.full(len(scores), steps), scores, s=14, color=MODEL_COLORS[0], alpha=0.45,
                    zorder=3, label="one seed" if steps == min(per_seed) else None)
     ax.errorbar(table["steps"], table["accuracy"], yerr=table["sd"], color=MODEL_COLORS[0],
                 marker="o", capsize=4, zorder=4, label="mean ± sd over seeds")
+    for k, (label, (steps, scores)) in enumerate((others or {}).items()):
+        ax.scatter(np.full(len(scores), steps), scores, s=40, facecolors="none", zorder=5,
+                   edgecolors=MODEL_COLORS[2 + k], marker="D", label=label)
     ax.axhline(reference, color=MODEL_COLORS[1], linestyle="--", label=reference_label)
     if chance is not None:
         ax.axhline(chance, color="0.5", linestyle=":", label="majority class")
     ax.set_xscale("log", base=2)
     ax.set_xticks(list(table["steps"]), [str(s) for s in table["steps"]])
     ax.minorticks_off()
-    ax.set(xlabel="steps per image (pixels per step = 784 / steps)", ylabel="test accuracy",
-           title="The same digits, read in ever more steps", ylim=(0, 1.02))
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    ax.set(xlabel="steps per image", ylabel="test accuracy",
+           title="The same digits, spread over more steps", ylim=(0, 1.02))
+    fig.legend(loc="outside lower center", ncols=1)
     return fig
 
 
-def plot_views(image: np.ndarray, steps: Sequence[int]):
-    """One image as the LSTM reads it at each length: pixels per step (rows) by steps (columns).
+def plot_views(image: np.ndarray, views: Sequence[tuple[int, str]]):
+    """One image as the LSTM reads it in each view: values per step (rows) by steps (columns).
 
     Parameters
     ----------
     image
         One uint8 image ``(28, 28)``.
-    steps
-        Sequence lengths to draw, e.g. ``(28, 98, 392)``.
+    views
+        ``(steps, layout)`` pairs (:meth:`Digits.view`), e.g.
+        ``[(28, "rows"), (392, "rows"), (392, "strips")]``.
     """
     import matplotlib.pyplot as plt
 
-    from helpers.autoencoders.digits import patch_view
+    from helpers.autoencoders.digits import patch_view, row_view
+    from helpers.plotting import book_figsize
 
-    fig, axes = plt.subplots(len(steps), 1, figsize=(8, 1.0 + 1.05 * len(steps)),
+    fig, axes = plt.subplots(len(views), 1, figsize=book_figsize(1.0 + 1.3 * len(views)),
                              constrained_layout=True, squeeze=False)
-    for ax, n in zip(axes[:, 0], steps, strict=True):
-        sequence = patch_view(np.asarray(image)[None], n)[0]  # (steps, pixels per step)
+    for ax, (n, layout) in zip(axes[:, 0], views, strict=True):
+        cut = row_view if layout == "rows" else patch_view
+        sequence = cut(np.asarray(image)[None], n)[0]  # (steps, values per step)
         ax.imshow(sequence.T, cmap="gray_r", vmin=0, vmax=1, aspect="auto",
                   interpolation="nearest")
         ax.set_yticks([])
         ax.grid(False)
-        pixels = f"{784 // n} pixel" + ("s" if n < 784 else "")
-        ax.set_ylabel(f"{784 // n} px", rotation=0, ha="right", va="center")
-        ax.set_title(f"{n} steps of {pixels}", fontsize="small", loc="left")
+        what = ("rows, blank steps between" if layout == "rows" and n > 28
+                else "rows" if layout == "rows" else f"strips of {784 // n}")
+        ax.set_title(f"{n} steps: {what}", loc="left")
     axes[-1, 0].set_xlabel("step (time runs left to right)")
     return fig
 
@@ -310,9 +385,11 @@ __all__ = [
     "PARAMS",
     "Budget",
     "SequenceSplits",
+    "best_val_accuracy",
     "budget",
     "check_params",
     "fit_settings",
+    "pick_lr",
     "plot_ladder",
     "plot_views",
     "run",

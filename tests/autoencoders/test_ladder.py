@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from helpers.autoencoders import codes, ladder
-from helpers.autoencoders.digits import patch_view
+from helpers.autoencoders.digits import load_digits, patch_view, row_view
 from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.experiments.runner import run_grid
 
@@ -41,6 +41,52 @@ def test_train_rung_runs_every_seed_and_rung_row_summarises_them(fake_mnist, fak
     assert len(row["best epochs"].split("/")) == 3
 
 
+def test_row_view_keeps_whole_rows_where_strips_would_finish_them(fake_images):
+    images, _ = fake_images(3)
+    x = row_view(images, 196)
+    assert x.shape == (3, 196, 28)
+    rows_at = np.flatnonzero(np.abs(x).sum(axis=(0, 2)) > 0)
+    assert rows_at.tolist() == list(range(6, 196, 7))
+    # row r arrives whole at the step where its last pixel arrives in 196 strips of 4
+    strips = patch_view(images, 196)
+    assert np.array_equal(x[:, 6, :], strips[:, :7].reshape(3, 28))
+    assert np.array_equal(row_view(images, 28), patch_view(images, 28))
+    with pytest.raises(ValueError, match="multiple of the 28 rows"):
+        row_view(images, 49)
+
+
+def test_view_names_its_layout(fake_mnist):
+    digits = load_digits()
+    assert digits.view(56, "rows").n_features == 28
+    assert digits.view(56).n_features == 14
+    with pytest.raises(ValueError, match="layout='squares' must be one of strips, rows"):
+        digits.view(56, "squares")
+
+
+def test_pick_lr_keeps_the_best_validation_accuracy(fake_images):
+    images, labels = fake_images(48)
+    x = patch_view(images, 28)
+    lr, table = ladder.pick_lr(x[:32], labels[:32], x[32:], labels[32:], lrs=(1e-5, 3e-2),
+                               hidden_size=8, n_classes=2, epochs=8, batch_size=8,
+                               device="cpu")
+    assert list(table.index) == [1e-5, 3e-2]
+    assert lr == table["validation accuracy"].idxmax()
+    # a learning rate of 1e-5 barely moves the weights in 8 epochs; 0.03 learns the bars
+    assert lr == 3e-2 and table.loc[3e-2, "validation accuracy"] > 0.9
+    with pytest.raises(ValueError, match="lrs is empty"):
+        ladder.pick_lr(x, labels, x, labels, lrs=())
+
+
+def test_rung_row_counts_pixels_by_layout(fake_images):
+    images, labels = fake_images(24)
+    x = row_view(images, 56)
+    runs = ladder.train_rung(x, labels, x, labels, x, seeds=[0], hidden_size=4, n_classes=2,
+                             epochs=2, patience=None, device="cpu")
+    assert ladder.rung_row(runs, labels, 56, "rows")["pixels per step"] == 28
+    assert ladder.rung_row(runs, labels, 56)["pixels per step"] == 14
+    assert ladder.rung_row(runs, labels, 56, "rows")["plateaus"] == 0  # 2 epochs: too short
+
+
 def test_clipping_zero_switches_it_off():
     assert ladder.fit_settings(clip_grad_norm=0.0)["clip_grad_norm"] is None
     assert ladder.fit_settings(clip_grad_norm=1.0)["clip_grad_norm"] == 1.0
@@ -70,8 +116,23 @@ def test_plot_ladder_draws_seeds_and_reference():
 
     table = pd.DataFrame({"steps": [28, 98], "accuracy": [0.9, 0.5], "sd": [0.01, 0.1]})
     fig = ladder.plot_ladder(table, {28: np.array([0.89, 0.9, 0.91]), 98: np.array([0.4, 0.6])},
-                             reference=0.85, chance=0.11)
+                             reference=0.85, chance=0.11,
+                             others={"98 strips": (98, np.array([0.3, 0.35]))})
     assert len(fig.axes[0].lines) >= 2
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "98 strips" in labels and "majority class" in labels
+    assert fig.get_size_inches()[0] <= 7
+    plt.close(fig)
+
+
+def test_plot_views_stacks_one_panel_per_view(fake_images):
+    import matplotlib.pyplot as plt
+
+    images, _ = fake_images(1)
+    fig = ladder.plot_views(images[0], [(28, "rows"), (196, "rows"), (196, "strips")])
+    assert len(fig.axes) == 3 and fig.get_size_inches()[0] <= 7
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "28 steps: rows", "196 steps: rows, blank steps between", "196 steps: strips of 4"]
     plt.close(fig)
 
 
