@@ -122,8 +122,8 @@ def budget() -> Budget:
     return by_mode(
         smoke=Budget(load=sp500.WELL_KNOWN[:5], train_tickers=None, score_tickers=None,
                      stride=4, epochs=3, patience=1),
-        standard=Budget(load=None, train_tickers=60, score_tickers=100, stride=3, epochs=100,
-                        patience=4),
+        standard=Budget(load=None, train_tickers=60, score_tickers=100, stride=3, epochs=300,
+                        patience=10),
         full=Budget(load=None, train_tickers=None, score_tickers=None, stride=1, epochs=300,
                     patience=10),
     )

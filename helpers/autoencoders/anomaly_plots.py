@@ -58,10 +58,10 @@ def plot_detectors(found: Mapping[str, Detector], market: pd.Series, events: pd.
         ax.axvspan(periods.train_end, periods.val_end, color="0.9", zorder=0)
         for day in shocks:
             ax.axvline(pd.Timestamp(day), color="0.5", ls=":", lw=1, zorder=0)
-    for day in shocks:
-        top.annotate(pd.Timestamp(day).strftime("%Y-%m-%d"), (pd.Timestamp(day), 1),
-                     xycoords=("data", "axes fraction"), xytext=(0, 3),
-                     textcoords="offset points", ha="center", va="bottom")
+    import matplotlib.dates as mdates
+
+    axes[-1].xaxis.set_major_locator(mdates.YearLocator())
+    axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     top.text(periods.train_end, 0.03, " validation", transform=top.get_xaxis_transform(),
              va="bottom")
     handles = [Line2D([], [], color=MODEL_COLORS[3], marker="o", ls="", label="event"),

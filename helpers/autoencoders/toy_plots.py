@@ -22,7 +22,7 @@ __all__ = ["plot_autoencoder_diagram", "plot_code_sizes", "plot_error_by_positio
            "plot_examples", "plot_grid_curves", "plot_reconstructions"]
 
 
-def plot_autoencoder_diagram(steps: int = 4) -> Figure:
+def plot_autoencoder_diagram(steps: int = 3) -> Figure:
     """Draw the LSTM autoencoder: encoder cells, the code ``(h, c)``, decoder cells.
 
     Examples
@@ -36,7 +36,7 @@ def plot_autoencoder_diagram(steps: int = 4) -> Figure:
     ax.axis("off")
     arrow = {"arrowstyle": "-|>", "color": "0.3", "lw": 1.0, "shrinkA": 2, "shrinkB": 2}
 
-    def box(x: float, y: float, text: str, color: str, width: float = 0.7) -> None:
+    def box(x: float, y: float, text: str, color: str, width: float = 0.84) -> None:
         ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.3), width, 0.6,
                                     boxstyle="round,pad=0.05", fc=color, ec="0.3"))
         ax.text(x, y, text, ha="center", va="center")
