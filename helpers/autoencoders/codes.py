@@ -84,9 +84,11 @@ def plot_code_map(codes: np.ndarray, labels: np.ndarray, *, title: str = "Codes,
     import matplotlib.pyplot as plt
     from sklearn.decomposition import PCA
 
+    from helpers.plotting import book_figsize
+
     pca = PCA(2, random_state=0).fit(codes)
     points = pca.transform(codes)
-    fig, ax = plt.subplots(figsize=(7, 5.5), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(5.2), constrained_layout=True)
     colours = plt.get_cmap("tab10")
     for digit in range(10):
         mine = labels == digit
@@ -106,17 +108,21 @@ def plot_neighbours(images: np.ndarray, labels: np.ndarray, queries: Sequence[in
     """Each query image (left) beside its nearest neighbours in code space, with their digits."""
     import matplotlib.pyplot as plt
 
+    from helpers.plotting import book_figsize
+
     rows, k = np.shape(neighbours)
-    fig, axes = plt.subplots(rows, k + 1, figsize=(1.15 * (k + 1), 1.3 * rows),
+    # at most 7 inches, however many neighbours: the images shrink, the text does not
+    fig, axes = plt.subplots(rows, k + 1,
+                             figsize=book_figsize(1.2 * rows, width=min(7.0, 0.85 * (k + 1))),
                              constrained_layout=True, squeeze=False)
     for row, query in enumerate(queries):
         for col, index in enumerate([query, *neighbours[row]]):
             ax = axes[row, col]
             ax.imshow(np.reshape(images[index], (28, 28)), cmap="gray_r", vmin=0, vmax=1)
             ax.set_xticks([]), ax.set_yticks([])
-            ax.set_title(f"{labels[index]}", fontsize=9,
+            ax.set_title(f"{labels[index]}",
                          color="black" if labels[index] == labels[query] else "red")
-        axes[row, 0].set_ylabel("query", fontsize=9)
+        axes[row, 0].set_ylabel("query")
     return fig
 
 
@@ -124,9 +130,11 @@ def plot_reconstructions(x: np.ndarray, recon: np.ndarray, *, n: int = 10):
     """Originals (top row) above their reconstructions from the code (bottom row)."""
     import matplotlib.pyplot as plt
 
+    from helpers.plotting import book_figsize
+
     n = min(check_positive_int(n, "n"), len(x))
-    fig, axes = plt.subplots(2, n, figsize=(1.0 * n, 2.3), constrained_layout=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(2, n, figsize=book_figsize(2.0, width=min(7.0, 0.7 * n + 0.6)),
+                             constrained_layout=True, squeeze=False)
     for k in range(n):
         for row, images in enumerate((x, recon)):
             axes[row, k].imshow(np.reshape(images[k], (28, 28)), cmap="gray_r", vmin=0, vmax=1)

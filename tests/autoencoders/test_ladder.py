@@ -156,3 +156,19 @@ def test_nearest_neighbours_skip_the_query_and_sort_by_distance():
     assert codes.nearest_neighbours(points, [0, 3], k=2).tolist() == [[2, 1], [1, 2]]
     with pytest.raises(ValueError, match="k=4 needs more than 4 codes"):
         codes.nearest_neighbours(points, [0], k=4)
+
+
+def test_code_figures_fit_a_phone():
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    images = rng.random((12, 28, 28))
+    labels = np.arange(12) % 10
+    figs = [codes.plot_reconstructions(images, images, n=10),
+            codes.plot_neighbours(images, labels, [0, 1], codes.nearest_neighbours(
+                rng.random((12, 4)), [0, 1], k=7)),
+            codes.plot_code_map(rng.random((12, 4)), labels)]
+    assert [len(f.axes) for f in figs] == [20, 16, 1]
+    assert all(f.get_size_inches()[0] <= 7 for f in figs)
+    for f in figs:
+        plt.close(f)
