@@ -25,10 +25,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -151,6 +153,36 @@ def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batche
     return None if pair is None else Batches(*pair, device, labels=not is_elementwise(loss_fn))
 
 
+#: Called as ``hook(epoch, history)`` after every epoch of every ``fit`` in the block.
+_EPOCH_HOOK: contextvars.ContextVar[Callable[[int, History], None] | None] = (
+    contextvars.ContextVar("epoch_hook", default=None))
+
+
+@contextlib.contextmanager
+def epoch_hook(hook: Callable[[int, History], None]) -> Iterator[None]:
+    """Call ``hook(epoch, history)`` after each epoch of every ``fit`` inside the block.
+
+    The experiment runner reports validation losses to an Optuna pruner this way: the
+    tasks call ``fit`` themselves and need not know about it. An exception the hook raises
+    (``optuna.TrialPruned``) stops the training and leaves ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> seen = []
+    >>> x = np.ones((8, 2), dtype="float32")
+    >>> with epoch_hook(lambda epoch, history: seen.append(epoch)):
+    ...     _ = fit(torch.nn.Linear(2, 2), (x, x), epochs=3, progress=False)
+    >>> seen
+    [1, 2, 3]
+    """
+    token = _EPOCH_HOOK.set(hook)
+    try:
+        yield
+    finally:
+        _EPOCH_HOOK.reset(token)
+
+
 def fit(
     model: nn.Module,
     train: Any,
@@ -267,6 +299,8 @@ def fit(
             else:
                 waited += 1
         line.update(epoch, history)
+        if (hook := _EPOCH_HOOK.get()) is not None:
+            hook(epoch, history)
         if patience is not None and waited >= patience and epoch >= min_epochs:
             history.stopped_early = epoch < epochs
             break

@@ -43,7 +43,13 @@ def grid_values(module: ModuleType, grid: Any) -> dict[str, list[Any]]:
     return values
 
 
-def check_run_settings(*, output: Any, epochs: Any, resume: Any) -> None:
+#: The samplers and pruners a run can use.
+SAMPLERS, PRUNERS = ("grid", "tpe"), ("median",)
+
+
+def check_run_settings(*, output: Any, epochs: Any, resume: Any, storage: Any = None,
+                       study: Any = None, workers: Any = 1, sampler: Any = "grid",
+                       trials: Any = None, pruner: Any = None) -> None:
     """Refuse run settings that would silently do something else than asked."""
     if not isinstance(resume, bool):  # resume="no" is true to Python
         raise TypeError(f"resume={resume!r} must be True or False")
@@ -59,3 +65,22 @@ def check_run_settings(*, output: Any, epochs: Any, resume: Any) -> None:
                                or epochs < 1):
         raise ValueError(f"epochs={epochs!r} must be a whole number of at least 1, or None "
                          "for the run mode's budget")
+    for name, value in (("workers", workers), ("trials", trials)):
+        if value is None and name == "trials":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name}={value!r} must be a whole number of at least 1")
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler={sampler!r}: choose one of {', '.join(SAMPLERS)}")
+    if trials is not None and sampler == "grid":
+        raise ValueError("trials= is the budget of sampler='tpe'; the grid sampler runs "
+                         "every configuration once")
+    if pruner is not None and pruner not in PRUNERS:
+        raise ValueError(f"pruner={pruner!r}: choose {', '.join(PRUNERS)} or None")
+    for name, value in (("storage", storage), ("study", study)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError(f"{name}={value!r} must be a non-empty string or None")
+    if output is None and storage is None and workers > 1:
+        raise ValueError(f"workers={workers} share a study on disk: give output (or storage)")
+    if resume and workers > 1:
+        raise ValueError("resume=True evaluates in one process; leave workers at 1")

@@ -10,6 +10,11 @@ Examples
         --mode smoke --output runs/toy
     python -m helpers.experiments toy --hidden-size 8 16 --lr 0.1 0.01 \\
         --mode smoke --output runs/toy --resume      # evaluate the saved checkpoints
+    python -m helpers.experiments toy --workers 2     # two processes share the grid
+    python -m helpers.experiments toy --storage postgresql://me@db.lan/grids  # on each machine
+
+A grid is an Optuna study (:mod:`helpers.experiments.runner`): a configuration the study
+has finished is not trained again, one that failed or was interrupted is.
 
 Options may also come before the task (``python -m helpers.experiments --mode smoke toy``).
 
@@ -35,6 +40,7 @@ from typing import Any
 from helpers.config import DEVICE_VARIABLE, DEVICES, MODE_VARIABLE, MODES
 from helpers.data.errors import DataError
 from helpers.data.interrupts import Terminated
+from helpers.experiments.checks import PRUNERS, SAMPLERS
 from helpers.experiments.params import Param, ParamError, PositiveInt, check_params
 from helpers.experiments.runner import TASKS, ConfigFailed, TaskError, load_task, run_grid
 from helpers.experiments.signals import stop_on_signal
@@ -121,6 +127,16 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+def _nonempty(flag: str, example: str) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: it is empty; give e.g. "
+                                             f"{flag} {example}")
+        return text
+
+    return convert
+
+
 def _env(variable: str, default: str) -> str:
     value = os.environ.get(variable, default).strip().lower()
     return value or default
@@ -157,6 +173,27 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
                         default=Path("runs") / task.NAME, action=_Once,
                         help="folder for metrics, summary.csv and checkpoints "
                              f"(default: runs/{task.NAME})")
+    study = parser.add_argument_group("the study (Optuna) behind the grid")
+    study.add_argument("--storage", default=None, action=_Once, metavar="URL",
+                       type=_nonempty("--storage", "postgresql://user@host/db"),
+                       help="a storage every worker shares: postgresql://user@host/db, "
+                            "mysql+pymysql://user@host/db or journal:PATH (a file on a shared "
+                            "disk); default: OUTPUT/study.db")
+    study.add_argument("--study", default=None, action=_Once, metavar="NAME",
+                       type=_nonempty("--study", task.NAME),
+                       help=f"the study's name in the storage (default: {task.NAME})")
+    study.add_argument("--workers", type=_argparse_type(Param(PositiveInt, (1,), "")),
+                       default=1, action=_Once,
+                       help="local worker processes sharing the study (default: 1)")
+    study.add_argument("--sampler", choices=SAMPLERS, default="grid", action=_Once,
+                       help="grid: every configuration once (default); tpe: --trials "
+                            "configurations within the grid's ranges, chosen by TPE")
+    study.add_argument("--trials", type=_argparse_type(Param(PositiveInt, (20,), "")),
+                       default=None, action=_Once,
+                       help="the number of configurations --sampler tpe trains")
+    study.add_argument("--pruner", choices=PRUNERS, default=None, action=_Once,
+                       help="median: stop a configuration whose validation loss is worse "
+                            "than the median of the others at the same epoch")
     common.add_argument("--resume", action="store_true",
                         help="load each configuration's saved checkpoint and only evaluate")
     common.add_argument("--no-progress", dest="progress", action="store_false",
@@ -176,7 +213,8 @@ def _top_parser() -> argparse.ArgumentParser:
 
 
 #: Run settings that take one value: the word after them is that value, never the task.
-_ONE_VALUE = ("--mode", "--device", "--epochs", "--output")
+_ONE_VALUE = ("--mode", "--device", "--epochs", "--output", "--storage", "--study",
+              "--workers", "--sampler", "--trials", "--pruner")
 
 
 def _task_first(argv: list[str], top: argparse.ArgumentParser) -> list[str]:
@@ -276,7 +314,9 @@ def _main(argv: list[str]) -> int:
     grid = {name: getattr(args, name) for name in task.PARAMS}
     try:
         table = run_grid(task, grid, device=device, output=args.output, epochs=args.epochs,
-                         resume=args.resume, progress=args.progress)
+                         resume=args.resume, progress=args.progress, storage=args.storage,
+                         study=args.study, workers=args.workers, sampler=args.sampler,
+                         trials=args.trials, pruner=args.pruner)
     except ConfigFailed as exc:
         cause = exc.__cause__
         if not isinstance(cause, (ValueError, FileNotFoundError, DataError, FloatingPointError)):
@@ -295,8 +335,7 @@ def _main(argv: list[str]) -> int:
     import pandas as pd
 
     with pd.option_context("display.width", 100, "display.max_columns", 20):
-        print(table.drop(columns="config").to_string(index=False))
-    runs = len(list((args.output / "runs").glob("*.json")))
-    print(f"{'evaluated' if args.resume else 'trained'} {len(table)} configuration(s); "
-          f"{args.output / 'summary.csv'} lists all {runs} run in that folder")
+        print(table.to_string(index=False))
+    print(f"{'evaluated' if args.resume else 'finished'} {len(table)} configuration(s); "
+          f"{args.output / 'summary.csv'} lists every finished trial of the study")
     return 0

@@ -13,6 +13,8 @@ they would in a chapter's task. Each training run is recorded in ``CALLS`` and, 
 * ``hidden_size >= 16`` trains for ``$FAKE_SLEEP`` seconds (default 0), long enough to
   interrupt it; with a sleep, it first saves its checkpoint (as ``fit`` saves the best
   weights so far), so an interrupted run has a staged file to clean up.
+* every training takes ``$FAKE_DELAY`` seconds (default 0): workers that share a grid
+  both get some of it.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def check_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def run(params, *, device, epochs=None, checkpoint=None, resume=False, progress=True):
     p = check_params(params)
-    call = {**p, "resume": resume, "epochs": epochs, "mode": get_mode(), "device": str(device)}
+    call = {**p, "resume": resume, "epochs": epochs, "mode": get_mode(), "device": str(device),
+            "pid": os.getpid()}
     CALLS.append(call)
     if os.environ.get("FAKE_LOG"):
         with open(os.environ["FAKE_LOG"], "a") as log:
@@ -62,6 +65,7 @@ def run(params, *, device, epochs=None, checkpoint=None, resume=False, progress=
 
     def train():
         model = build()
+        time.sleep(float(os.environ.get("FAKE_DELAY", "0")))
         sleep = float(os.environ.get("FAKE_SLEEP", "0"))
         if p["hidden_size"] >= 16 and sleep:
             if checkpoint is not None:

@@ -64,7 +64,7 @@ def test_subprocess_grid_then_resume_without_training(fake, tmp_path):
     summary = pd.read_csv(out / "summary.csv")
     assert summary["loss"].is_monotonic_increasing and len(summary) == 4
     assert summary.iloc[0][["hidden_size", "learning_rate"]].tolist() == [8, 0.1]
-    assert "summary.csv lists all 4 run in that folder" in done.stdout
+    assert "summary.csv lists every finished trial of the study" in done.stdout
 
     assert main([*args, "--resume"]) == 0  # in-process, same flags: evaluates, trains nothing
     assert [c["resume"] for c in calls(log)] == [False] * 4 + [True] * 4
@@ -138,14 +138,14 @@ def test_damaged_checkpoint_is_a_clear_error_without_traceback(fake, tmp_path, c
     assert main(argv(out)) == 0
     checkpoint = next((out / "checkpoints").glob("*.pt"))
     checkpoint.write_bytes(b"\x00garbage")
-    before = (out / "runs" / f"{checkpoint.stem}.json").read_bytes()
+    before = (out / "study.db").read_bytes()
     capsys.readouterr()
     assert main(argv(out, "--resume")) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.startswith("error: configuration ")
     assert f"checkpoint {checkpoint} cannot be read" in err
     assert "delete it and train again" in err
-    assert (out / "runs" / f"{checkpoint.stem}.json").read_bytes() == before
+    assert (out / "study.db").read_bytes() == before
 
 
 def test_failing_configuration_keeps_the_others(fake, tmp_path, capsys):
@@ -153,11 +153,11 @@ def test_failing_configuration_keeps_the_others(fake, tmp_path, capsys):
     assert main(argv(out, "--hidden-size", "4")) == 0
     assert main(argv(out, "--hidden-size", "8", "13", "16")) == 1
     err = capsys.readouterr().err
-    assert "error: configuration hidden_size-13_learning_rate-0.1_kind-a (2 of 3) failed" in err
+    assert "error: configuration hidden_size=13 learning_rate=0.1 kind=a (2 of 3) failed" in err
     assert f"the configurations that finished are kept in {out}" in err
     assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8]
-    assert sorted(p.stem for p in (out / "checkpoints").glob("*.pt")) == [
-        "hidden_size-4_learning_rate-0.1_kind-a", "hidden_size-8_learning_rate-0.1_kind-a"]
+    assert sorted(p.name for p in (out / "checkpoints").glob("*.pt")) == [
+        "trial-0.pt", "trial-1.pt"]
     assert not leftovers(out)
 
 
@@ -199,3 +199,47 @@ def test_boolean_values_read_well():
     assert convert("yes") is True and convert("0") is False
     with pytest.raises(Exception, match="not a boolean"):
         convert("maybe")
+
+
+def launch(env: dict, cwd: Path, *args: str, **extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", LAUNCH, *args], env={**env, **extra},
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def each_once(log: Path, count: int) -> None:
+    trained = [(c["hidden_size"], c["learning_rate"]) for c in calls(log)]
+    assert len(trained) == count and len(set(trained)) == count, calls(log)
+
+
+def test_two_local_workers_run_each_configuration_once_and_a_rerun_trains_nothing(
+        fake, tmp_path):
+    _, log, env = fake
+    args = argv(tmp_path / "out", "--hidden-size", "4", "8", "16", "32",
+                "--learning-rate", "0.1", "0.2", "0.3")
+    done = launch(env, tmp_path, *args, "--workers", "2", FAKE_DELAY="0.5")
+    _, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    each_once(log, 12)
+    assert len({c["pid"] for c in calls(log)}) == 2  # both workers trained some
+    assert len(pd.read_csv(tmp_path / "out" / "summary.csv")) == 12
+    assert main([*args, "--workers", "2"]) == 0
+    each_once(log, 12)
+
+
+def test_two_machines_share_a_grid_through_postgresql(fake, tmp_path, postgres_url):
+    """One command per machine, the same --storage: each configuration trains once."""
+    _, log, env = fake
+    grid = ["--hidden-size", "4", "8", "16", "--learning-rate", "0.1", "0.2",
+            "--storage", postgres_url, "--study", f"fake-{tmp_path.name}"]
+    machines = [launch(env, tmp_path, *argv(tmp_path / name, *grid), FAKE_DELAY="0.5")
+                for name in ("laptop", "desktop")]
+    for machine in machines:
+        _, err = machine.communicate(timeout=120)
+        assert machine.returncode == 0, err
+    each_once(log, 6)
+    assert len({c["pid"] for c in calls(log)}) == 2
+    assert len(list(tmp_path.glob("*/checkpoints/trial-*.pt"))) == 6  # where they trained
+    # the same command again trains nothing and lists the whole study
+    assert main(argv(tmp_path / "laptop", *grid)) == 0
+    each_once(log, 6)
+    assert len(pd.read_csv(tmp_path / "laptop" / "summary.csv")) == 6

@@ -1,8 +1,7 @@
-"""The experiment runner: parameters, ids, validation, and an output folder that loses nothing."""
+"""The experiment runner: parameters, validation, a study that trains each configuration once."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,13 +9,7 @@ import pytest
 
 from helpers.experiments import runner
 from helpers.experiments.params import Param, PositiveFloat, PositiveInt
-from helpers.experiments.runner import (
-    ConfigFailed,
-    TaskError,
-    config_id,
-    load_task,
-    run_grid,
-)
+from helpers.experiments.runner import ConfigFailed, TaskError, load_task, run_grid
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,13 +53,6 @@ def test_positive_types_reject_bad_values():
             PositiveFloat(bad)
 
 
-def test_config_id_is_file_safe_and_distinct():
-    a = config_id({"setup": "many-to-one", "lr": 0.01, "name": "a/b c"})
-    assert a == "setup-many-to-one_lr-0.01_name-abc"
-    assert config_id({"h": 8}) != config_id({"h": 16})
-    assert config_id({"h": PositiveInt(8)}) == config_id({"h": 8})
-
-
 def test_load_task_errors(monkeypatch):
     with pytest.raises(TaskError, match="did you mean sp500"):
         load_task("sp5000")
@@ -75,75 +61,71 @@ def test_load_task_errors(monkeypatch):
         load_task("ghost")
 
 
-def test_run_grid_writes_json_csv_and_resumes(fake_task, tmp_path):
+def trials(out: Path, name: str = "fake") -> list:
+    import optuna
+
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{out / 'study.db'}").trials
+
+
+def test_run_grid_keeps_a_study_a_summary_and_checkpoints(fake_task, tmp_path):
     out = tmp_path / "out"
     table = grid(out, [4, 8, 16])
     assert table["hidden_size"].tolist() == [8, 4, 16]  # sorted by METRIC, best first
     assert table["loss"].tolist() == pytest.approx([0.1, 4.1, 8.1])
-    assert pd.read_csv(out / "summary.csv")["config"].tolist() == table["config"].tolist()
+    assert pd.read_csv(out / "summary.csv")["trial"].tolist() == table["trial"].tolist()
     assert sorted(files(out)) == sorted(
-        [f"runs/{c}.json" for c in table["config"]]
-        + [f"checkpoints/{c}.pt" for c in table["config"]] + ["summary.csv"])
-    saved = json.loads((out / "runs" / f"{table['config'][0]}.json").read_text())
-    assert saved["metrics"] == {"loss": pytest.approx(0.1), "best_epoch": 3.0}
-    assert saved["mode"] == "smoke" and saved["resumed"] is False
+        [f"checkpoints/trial-{n}.pt" for n in range(3)]
+        + ["study.db", "study.db.workers.lock", "summary.csv"])
+    best = next(t for t in trials(out) if t.number == table["trial"][0])
+    assert best.value == pytest.approx(0.1) and best.user_attrs["metrics"]["best_epoch"] == 3
+    assert best.params == {"hidden_size": 8, "learning_rate": 0.1, "kind": "a"}
 
     fake_task.CALLS.clear()
-    again = grid(out, [4, 8, 16], resume=True)
+    again = grid(out, [4, 8, 16], resume=True)  # evaluates the checkpoints, the study stays
     assert [c["resume"] for c in fake_task.CALLS] == [True] * 3
     assert again["loss"].tolist() == table["loss"].tolist()
-    assert again["seconds"].tolist() == table["seconds"].tolist()  # the training's, kept
+    assert again["best_epoch"].tolist() == [3.0] * 3  # the training's: a reload gives NaN
+    assert len(trials(out)) == 3
 
 
-def test_resume_overwrites_no_record(fake_task, tmp_path):
+def test_a_finished_configuration_is_never_trained_again(fake_task, tmp_path):
     out = tmp_path / "out"
     grid(out, [4, 8])
-    before = files(out)
-    table = grid(out, [4, 8], resume=True)
-    assert files(out) == before  # best_epoch and seconds of the training stay on disk
-    assert table["best_epoch"].tolist() == [3.0, 3.0]
-
-
-def test_rerun_into_same_output_keeps_earlier_configurations(fake_task, tmp_path):
-    out = tmp_path / "out"
-    grid(out, [4, 8])
-    first = json.loads((out / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json")
-                       .read_text())
-    grid(out, [16])
-    summary = pd.read_csv(out / "summary.csv")
-    assert sorted(summary["hidden_size"]) == [4, 8, 16]
-    kept = json.loads((out / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json")
-                      .read_text())
-    assert kept == first
-    grid(out, [16, 4])  # trained again: their records are replaced, the others stay
+    fake_task.CALLS.clear()
+    table = grid(out, [4, 8, 16])  # only the new one trains
+    assert [c["hidden_size"] for c in fake_task.CALLS] == [16]
+    assert table["hidden_size"].tolist() == [8, 4, 16]
+    fake_task.CALLS.clear()
+    assert grid(out, [16, 4])["hidden_size"].tolist() == [4, 16] and fake_task.CALLS == []
     assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8, 16]
 
 
-def test_resume_of_some_configurations_keeps_the_others_in_the_summary(fake_task, tmp_path):
+def test_a_failed_configuration_leaves_no_file_and_trains_on_the_next_run(fake_task, tmp_path,
+                                                                           monkeypatch):
     out = tmp_path / "out"
-    grid(out, [4, 8, 16])
-    table = grid(out, [8], resume=True)
-    assert table["hidden_size"].tolist() == [8]
-    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [4, 8, 16]
-
-
-def test_failing_configuration_leaves_no_partial_files(fake_task, tmp_path):
-    out = tmp_path / "out"
-    grid(out, [2, 4])
-    before = files(out)
-    with pytest.raises(ConfigFailed, match=r"hidden_size-13_.* \(2 of 3\) failed: "
-                                           r"RuntimeError: the fake task breaks") as info:
+    with pytest.raises(ConfigFailed, match=r"configuration hidden_size=13 learning_rate=0.1 "
+                                           r"kind=a \(2 of 3\) failed: RuntimeError: the fake "
+                                           r"task breaks") as info:
         grid(out, [8, 13, 16])
     assert isinstance(info.value.__cause__, RuntimeError)
-    assert info.value.config == "hidden_size-13_learning_rate-0.1_kind-a"
-    after = files(out)
-    assert not [name for name in after if "13" in name or ".partial" in name
-                or name.endswith(".tmp")]
-    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [2, 4, 8]
-    assert all(after[name] == data for name, data in before.items() if name != "summary.csv")
+    assert not [n for n in files(out) if ".partial" in n or n.endswith(".tmp")]
+    assert sorted(pd.read_csv(out / "summary.csv")["hidden_size"]) == [8]
+    assert [t.state.name for t in trials(out)] == ["COMPLETE", "FAIL", "WAITING"]
+    monkeypatch.setattr(fake_task, "run", fake_task_fixed(fake_task.run))
+    fake_task.CALLS.clear()
+    grid(out, [8, 13, 16])  # 13 again (fixed), 16 from the queue, 8 stays
+    assert sorted(c["hidden_size"] for c in fake_task.CALLS) == [12, 16]  # 12: 13 fixed
 
 
-def test_interrupted_grid_keeps_finished_configurations(fake_task, tmp_path, monkeypatch):
+def fake_task_fixed(original):
+    def run(params, **kwargs):
+        return original({**params, "hidden_size": 12} if params["hidden_size"] == 13
+                        else params, **kwargs)
+    return run
+
+
+def test_an_interrupted_configuration_is_retried_and_the_finished_kept(fake_task, tmp_path,
+                                                                        monkeypatch):
     original = fake_task.run
 
     def interrupted(params, **kwargs):
@@ -156,12 +138,35 @@ def test_interrupted_grid_keeps_finished_configurations(fake_task, tmp_path, mon
         grid(tmp_path, [4, 8, 16])
     assert sorted(pd.read_csv(tmp_path / "summary.csv")["hidden_size"]) == [4, 8]
     assert not [n for n in files(tmp_path) if n.endswith(".tmp") or ".partial" in n]
+    monkeypatch.setattr(fake_task, "run", original)
+    fake_task.CALLS.clear()
+    grid(tmp_path, [4, 8, 16])
+    assert [c["hidden_size"] for c in fake_task.CALLS] == [16]
+
+
+def test_a_worker_that_died_has_its_configuration_retried(fake_task, tmp_path, monkeypatch):
+    import optuna
+
+    from helpers.experiments import study as study_module
+
+    grid(tmp_path, [4])
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    study = optuna.load_study(study_name="fake", storage=storage)
+    study.enqueue_trial({"hidden_size": 8, "learning_rate": 0.1, "kind": "a"})
+    dead = study.ask()  # claimed by a worker that then died: no heartbeat since
+    study._storage.set_trial_user_attr(dead._trial_id, "heartbeat", 0.0)
+    fake_task.CALLS.clear()
+    monkeypatch.setattr(study_module, "STALE_AFTER", 3600.0)
+    grid(tmp_path, [4, 8])
+    assert fake_task.CALLS[0]["hidden_size"] == 8
+    assert [t.state.name for t in trials(tmp_path)] == ["COMPLETE", "FAIL", "COMPLETE"]
 
 
 def test_invalid_configuration_is_refused_before_anything_trains(fake_task, tmp_path):
     with pytest.raises(ValueError, match=r"1 of 4 configurations of task 'fake' are invalid, "
-                                         r"so nothing was trained: hidden_size-32_.*kind-b: "
-                                         r"kind='b' needs hidden_size <= 16"):
+                                         r"so nothing was trained: hidden_size=32 "
+                                         r"learning_rate=0.1 kind=b: kind='b' needs "
+                                         r"hidden_size <= 16"):
         run_grid("fake", {"hidden_size": [8, 32], "kind": ["a", "b"]}, device="cpu",
                  output=tmp_path / "out", progress=False)
     assert fake_task.CALLS == [] and not (tmp_path / "out").exists()
@@ -173,7 +178,7 @@ def test_grid_value_of_the_wrong_type_is_refused_before_training(fake_task):
     assert fake_task.CALLS == []
 
 
-def test_resume_in_another_mode_is_refused(fake_task, tmp_path, monkeypatch):
+def test_another_mode_in_the_same_study_is_refused(fake_task, tmp_path, monkeypatch):
     grid(tmp_path, [4])
     monkeypatch.setenv("LSTMBOOK_MODE", "standard")
     with pytest.raises(ValueError, match=re_escape(
@@ -185,25 +190,64 @@ def test_resume_in_another_mode_is_refused(fake_task, tmp_path, monkeypatch):
     assert [c["resume"] for c in fake_task.CALLS] == [False]
 
 
-def test_output_folder_of_another_task_is_refused(fake_task, tmp_path):
-    grid(tmp_path, [4])
-    record = tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json"
-    record.write_text(record.read_text().replace('"task": "fake"', '"task": "toy"'))
-    with pytest.raises(ValueError, match="holds runs of task 'toy'; use another --output"):
-        grid(tmp_path, [8])
+def other_task(fake_task, **changes):
+    import types
+
+    module = types.ModuleType("other")
+    module.__dict__.update({k: getattr(fake_task, k) for k in ("NAME", "PARAMS", "run",
+                                                              "METRIC")})
+    module.__dict__.update(changes)
+    return module
 
 
-def test_unreadable_record_names_the_file(fake_task, tmp_path):
+def test_a_study_of_another_task_or_other_parameters_is_refused(fake_task, tmp_path):
     grid(tmp_path, [4])
-    (tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json").write_text("{trunc")
-    with pytest.raises(ValueError, match=r"run record .*hidden_size-4_.*\.json cannot be read"):
-        grid(tmp_path, [8])
+    with pytest.raises(ValueError, match=r"study 'fake' in .* holds runs of task 'fake', not "
+                                         r"'toy'; use another --study name"):
+        run_grid(other_task(fake_task, NAME="toy"), {"hidden_size": [4]}, device="cpu",
+                 output=tmp_path, study="fake", progress=False)
+    fewer = {k: v for k, v in fake_task.PARAMS.items() if k != "kind"}
+    with pytest.raises(ValueError, match=r"was made with the parameters \['hidden_size', "
+                                         r"'learning_rate', 'kind'\], and task 'fake' now "
+                                         r"has \['hidden_size', 'learning_rate'\]"):
+        run_grid(other_task(fake_task, PARAMS=fewer), {"hidden_size": [4]}, device="cpu",
+                 output=tmp_path, progress=False)
+    assert len(fake_task.CALLS) == 1
+
+
+def test_an_unreachable_or_read_only_storage_is_one_clear_error(fake_task, tmp_path):
+    from helpers.experiments.study import StorageError
+
+    with pytest.raises(StorageError, match=r"cannot use the storage postgresql\+psycopg://"
+                                           r"me:\*\*\*@127\.0\.0\.1:1/db: connection failed.*"
+                                           r"Check that the server runs"):
+        run_grid("fake", {"hidden_size": [4]}, device="cpu", output=tmp_path, progress=False,
+                 storage="postgresql+psycopg://me:secret@127.0.0.1:1/db")
+    grid(tmp_path, [4])
+    with pytest.raises(StorageError, match=r"is read-only \(attempt to write a readonly "
+                                           r"database\); every worker writes its trials"):
+        grid(tmp_path, [4, 8],
+             storage=f"sqlite:///file:{tmp_path / 'study.db'}?mode=ro&uri=true")
+    with pytest.raises(StorageError, match="is not a URL"):
+        grid(tmp_path, [4], storage="study.db")
+    assert len(fake_task.CALLS) == 1
+
+
+def test_a_journal_file_storage_shares_the_study(fake_task, tmp_path):
+    journal = f"journal:{tmp_path / 'shared' / 'fake.log'}"
+    grid(tmp_path / "a", [4, 8], storage=journal)
+    fake_task.CALLS.clear()
+    table = grid(tmp_path / "b", [4, 8, 16], storage=journal)  # another machine's folder
+    assert [c["hidden_size"] for c in fake_task.CALLS] == [16]
+    assert table["hidden_size"].tolist() == [8, 4, 16]
 
 
 def test_resume_without_checkpoints_is_a_clear_error(fake_task, tmp_path):
-    with pytest.raises(FileNotFoundError, match="no checkpoint for 2 of 2"):
+    grid(tmp_path, [4])
+    with pytest.raises(FileNotFoundError, match=r"no checkpoint for 1 of 2 configurations in "
+                                                r".*\(first: hidden_size=8 "):
         grid(tmp_path, [4, 8], resume=True)
-    assert fake_task.CALLS == []
+    assert [c["resume"] for c in fake_task.CALLS] == [False]
     with pytest.raises(ValueError, match="no parameter depth"):
         run_grid("fake", {"depth": [1]}, device="cpu", progress=False)
 
@@ -211,10 +255,9 @@ def test_resume_without_checkpoints_is_a_clear_error(fake_task, tmp_path):
 @pytest.mark.parametrize("damage", [b"not a checkpoint", None])
 def test_damaged_or_mismatched_checkpoint_names_the_file(fake_task, tmp_path, damage):
     grid(tmp_path, [4, 8])
-    path = tmp_path / "checkpoints" / "hidden_size-4_learning_rate-0.1_kind-a.pt"
+    path = tmp_path / "checkpoints" / "trial-0.pt"
     if damage is None:  # the weights of another configuration
-        path.write_bytes((tmp_path / "checkpoints" /
-                          "hidden_size-8_learning_rate-0.1_kind-a.pt").read_bytes())
+        path.write_bytes((tmp_path / "checkpoints" / "trial-1.pt").read_bytes())
     else:
         path.write_bytes(damage)
     with pytest.raises(ConfigFailed) as info:
@@ -232,6 +275,14 @@ def test_output_folder_that_is_a_file_is_refused_before_training(fake_task, tmp_
         grid(target, [4])
     assert fake_task.CALLS == []
 
+
+def test_tpe_trains_its_budget_within_the_grid_ranges(fake_task, tmp_path):
+    table = run_grid("fake", {"hidden_size": [2, 12], "learning_rate": [0.01, 1.0]},
+                     device="cpu", output=tmp_path, progress=False, sampler="tpe", trials=4)
+    assert len(table) == 4 and len(fake_task.CALLS) == 4
+    assert table["hidden_size"].between(2, 12).all()
+    assert table["learning_rate"].between(0.01, 1.0).all()
+    assert table["loss"].is_monotonic_increasing
 
 def re_escape(text: str) -> str:
     import re
@@ -264,24 +315,16 @@ def test_run_grid_takes_a_single_value_as_one(fake_task):
     ({"epochs": 1.5}, ValueError, "epochs=1.5 must be a whole number"),
     ({"epochs": True}, ValueError, "epochs=True must be a whole number"),
     ({"resume": "no"}, TypeError, "resume='no' must be True or False"),
+    ({"workers": 0}, ValueError, "workers=0 must be a whole number of at least 1"),
+    ({"workers": 2}, ValueError, "workers=2 share a study on disk: give output"),
+    ({"sampler": "random"}, ValueError, "sampler='random': choose one of grid, tpe"),
+    ({"trials": 5}, ValueError, "trials= is the budget of sampler='tpe'"),
+    ({"pruner": "hyperband"}, ValueError, "pruner='hyperband': choose median or None"),
+    ({"storage": " "}, ValueError, "storage=' ' must be a non-empty string or None"),
 ])
 def test_run_grid_refuses_bad_settings_before_training(fake_task, settings, error, message):
     with pytest.raises(error, match=message):
         run_grid("fake", {"hidden_size": [4]}, device="cpu", progress=False, **settings)
-    assert fake_task.CALLS == []
-
-
-def test_record_lacking_a_field_is_refused_before_training(fake_task, tmp_path):
-    grid(tmp_path, [4])
-    path = tmp_path / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json"
-    record = json.loads(path.read_text())
-    del record["params"]
-    path.write_text(json.dumps(record))
-    fake_task.CALLS.clear()
-    for resume in (False, True):
-        with pytest.raises(ValueError, match=r"hidden_size-4_learning_rate-0\.1_kind-a\.json "
-                                             r"lacks the field 'params'"):
-            grid(tmp_path, [4], resume=resume)
     assert fake_task.CALLS == []
 
 
@@ -327,3 +370,41 @@ def test_a_signal_during_a_deferred_block_arrives_after_it():
         done.append("reported")
     assert done == ["written", "reported"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_fit_calls_the_epoch_hook_and_an_exception_there_stops_it():
+    import numpy as np
+    import torch
+
+    from helpers.training import epoch_hook, fit
+
+    x = np.ones((16, 2), dtype="float32")
+    seen = []
+
+    def hook(epoch, history):
+        seen.append((epoch, len(history.val_loss)))
+        if epoch == 3:
+            raise StopIteration("enough")
+
+    with epoch_hook(hook), pytest.raises(StopIteration, match="enough"):
+        fit(torch.nn.Linear(2, 2), (x, x), val=(x, x), epochs=10, progress=False)
+    assert seen == [(1, 1), (2, 2), (3, 3)]
+    fit(torch.nn.Linear(2, 2), (x, x), epochs=2, progress=False)  # outside: no call
+    assert len(seen) == 3
+
+
+def test_the_median_pruner_stops_hopeless_configurations(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setitem(runner.TASKS, "fitting", "fitting_task")
+    monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
+    monkeypatch.setattr(runner, "PRUNER_STARTUP", 2)
+    monkeypatch.setattr(runner, "PRUNER_WARMUP", 3)
+    rates = [0.1, 0.05, 1e-6, 2e-6]  # two that learn, then two that barely move
+    table = run_grid("fitting", {"lr": rates}, device="cpu", output=tmp_path, progress=False,
+                     pruner="median")
+    states = dict(zip(table["lr"], table["state"], strict=True))
+    assert states == {0.1: "complete", 0.05: "complete", 1e-6: "pruned", 2e-6: "pruned"}
+    epochs = {t.params["lr"]: t.user_attrs["epochs_trained"] for t in trials(tmp_path,
+                                                                              "fitting")}
+    assert epochs[0.1] == epochs[0.05] == 30 and 3 <= epochs[1e-6] < 30
+    assert table["lr"].tolist()[:2] == [0.1, 0.05]  # the best still first
