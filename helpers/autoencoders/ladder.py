@@ -82,7 +82,7 @@ def budget() -> Budget:
     """
     return by_mode(
         smoke=Budget("test10k", 256, 128, 128, epochs=2, patience=1),
-        standard=Budget("test10k", 2000, 500, None, epochs=40, patience=4),
+        standard=Budget("test10k", None, None, None, epochs=40, patience=10),
         full=Budget("full", None, None, None, epochs=150, patience=10),
     )
 

@@ -90,8 +90,8 @@ def budget() -> Budget:
     """The command line's budget for the current run mode (``LSTMBOOK_MODE``)."""
     return by_mode(
         smoke=Budget("test10k", 512, 256, 256, epochs=2, patience=1),
-        standard=Budget("test10k", None, None, None, epochs=40, patience=3),
-        full=Budget("full", None, None, None, epochs=100, patience=5),
+        standard=Budget("test10k", None, None, None, epochs=40, patience=10),
+        full=Budget("full", None, None, None, epochs=100, patience=10),
     )
 
 

@@ -28,6 +28,8 @@ def test_params_and_budget_follow_the_contract(monkeypatch):
         monkeypatch.setenv("LSTMBOOK_MODE", mode)
         assert ladder.budget().source == source
         assert ladder.budget().patience < ladder.budget().epochs
+        if mode != "smoke":  # the training protocol: stop on a plateau, not on a pause
+            assert ladder.budget().patience >= 10
 
 
 def test_train_rung_runs_every_seed_and_rung_row_summarises_them(fake_mnist, fake_images):

@@ -131,3 +131,12 @@ def test_autoencoder_reports_nan_accuracy(fake_mnist):
 def test_resume_without_checkpoint_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="checkpoint"):
         mnist.run({}, device=CPU, checkpoint=tmp_path / "x.pt", resume=True)
+
+
+def test_the_command_line_budget_stops_on_a_plateau(monkeypatch):
+    for mode in ("standard", "full"):
+        monkeypatch.setenv("LSTMBOOK_MODE", mode)
+        b = mnist.budget()
+        assert b.patience >= 10 and b.epochs > 2 * b.patience
+    monkeypatch.setenv("LSTMBOOK_MODE", "standard")
+    assert mnist.budget().n_train is None  # every offline training image
