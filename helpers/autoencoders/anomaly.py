@@ -490,12 +490,32 @@ class PlantedResults:
         The first seed's test scores (index ``(ticker, date)``).
     thresholds
         The first seed's threshold of each detector.
+    misjudged
+        Per detector, each seed's share of misjudged company-days on each
+        test day, ``(seeds, days)`` (:func:`~.planted.misjudged_by_day`).
     """
 
     table: pd.DataFrame
     picked: str
     scores: pd.DataFrame
     thresholds: dict[str, float]
+    misjudged: dict[str, np.ndarray]
+
+    def compare(self, model: str, baseline: str) -> Comparison:
+        """``model``'s misjudged company-days against ``baseline``'s, day by day, over seeds.
+
+        A detector that needs no training enters with one row (its seeds agree).
+        """
+        unknown = sorted({model, baseline} - set(self.misjudged))
+        if unknown:
+            raise ValueError(f"no detector {unknown}; choose from {sorted(self.misjudged)}.")
+
+        def rows(name: str) -> np.ndarray:
+            found = self.misjudged[name]
+            return found[:1] if name not in NETWORK_SCORES else found
+
+        return compare(rows(model), rows(baseline), model=model, baseline=baseline,
+                       metric="misjudged company-days")
 
 
 def planted_detection(autoencoders: Sequence[torch.nn.Module],
@@ -525,7 +545,7 @@ def planted_detection(autoencoders: Sequence[torch.nn.Module],
                          " pass one of each per seed.")
     if not 0 < alarm_rate < 1:
         raise ValueError(f"alarm_rate must lie between 0 and 1, got {alarm_rate}.")
-    per_seed, first = [], None
+    per_seed, first, misjudged = [], None, {}
     for ae, fc in zip(autoencoders, forecasters, strict=True):
         sets = {name: company_scores(w, autoencoder=ae, forecaster=fc, device=device)
                 for name, w in (("clean", clean), ("selection", selection), ("test", test))}
@@ -536,6 +556,9 @@ def planted_detection(autoencoders: Sequence[torch.nn.Module],
                                                                selection_anomalies)}
                 for d in cuts}
         per_seed.append(pd.DataFrame(rows).T)
+        for d in cuts:
+            misjudged.setdefault(d, []).append(
+                planted.misjudged_by_day(sets["test"][d], test_anomalies, cuts[d]).to_numpy())
         if first is None:
             first = (sets["test"], cuts)
     stacked = pd.concat(per_seed, keys=range(len(per_seed)), names=["seed", "detector"])
@@ -545,7 +568,8 @@ def planted_detection(autoencoders: Sequence[torch.nn.Module],
         table[f"{metric}_low"] = grouped[metric].min()
         table[f"{metric}_high"] = grouped[metric].max()
     picked = str(table.loc[list(NETWORK_SCORES), "validation AP"].idxmax())
-    return PlantedResults(table, picked, first[0], first[1])
+    return PlantedResults(table, picked, first[0], first[1],
+                          {d: np.stack(rows) for d, rows in misjudged.items()})
 
 
 def run(params: dict[str, Any], *, device: Any = None, epochs: int | None = None,

@@ -50,7 +50,8 @@ import pandas as pd
 
 from helpers.autoencoders.stocks import check_prices
 
-__all__ = ["KINDS", "Planted", "average_precision", "evaluate", "plant", "span_ids"]
+__all__ = ["KINDS", "Planted", "average_precision", "evaluate", "misjudged_by_day", "plant",
+           "span_ids"]
 
 KINDS = ("spike", "level shift", "variance burst", "flat line")
 
@@ -284,6 +285,32 @@ def evaluate(scores: pd.Series, anomalies: pd.DataFrame, threshold: float) -> di
         if mine.any():
             result[f"recall: {kind}"] = float(found[mine].mean())
     return result
+
+
+def misjudged_by_day(scores: pd.Series, anomalies: pd.DataFrame,
+                     threshold: float) -> pd.Series:
+    """Share of each day's company-days that the alarms ``scores > threshold`` get wrong.
+
+    A company-day is wrong when it raised an alarm outside every span, or none
+    inside one: a miss and a false alarm count alike. One value per date, in
+    date order: the paired samples for :func:`helpers.comparison.compare`.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"ticker": ["A"], "start": [pd.Timestamp("2020-01-02")],
+    ...                   "end": [pd.Timestamp("2020-01-02")]})
+    >>> days = pd.bdate_range("2020-01-01", periods=2)
+    >>> s = pd.Series([5.0, 0.0, 0.0, 0.0], index=pd.MultiIndex.from_product([["A", "B"], days]))
+    >>> misjudged_by_day(s, a, threshold=1.0).tolist()
+    [0.5, 0.5]
+    """
+    if scores.index.nlevels != 2:
+        raise ValueError("scores needs a (ticker, date) index, one score per company-day.")
+    dates = scores.index.get_level_values(1)
+    inside = span_ids(anomalies, scores.index.get_level_values(0).to_numpy(),
+                      dates.to_numpy()) >= 0
+    wrong = (scores > threshold).to_numpy() != inside
+    return pd.Series(wrong.astype(float), index=dates).groupby(level=0).mean().sort_index()
 
 
 def average_precision(scores: pd.Series, anomalies: pd.DataFrame) -> float:

@@ -143,6 +143,16 @@ def test_evaluate_counts_hits_in_spans_and_recall_per_kind():
         planted.evaluate(scores.droplevel(0), a, threshold=1.0)
 
 
+def test_misjudged_days_count_misses_and_false_alarms_alike():
+    a = pd.DataFrame({"ticker": ["A"], "start": [pd.Timestamp("2020-01-02")],
+                      "end": [pd.Timestamp("2020-01-03")]})
+    days = pd.bdate_range("2020-01-01", periods=3)
+    index = pd.MultiIndex.from_product([["A", "B"], days])
+    # A: a false alarm on day 1, a hit on day 2, a miss on day 3; B: quiet
+    scores = pd.Series([5.0, 5.0, 0.0, 0.0, 0.0, 0.0], index=index)
+    assert planted.misjudged_by_day(scores, a, threshold=1.0).tolist() == [0.5, 0.0, 0.5]
+
+
 def test_every_detector_is_scored_on_planted_anomalies():
     frame = prices(days=420)
     data = anomaly.prepare(frame, lookback=10, k_sigma=3.0, train_tickers=None,
@@ -164,6 +174,11 @@ def test_every_detector_is_scored_on_planted_anomalies():
     assert found.picked in anomaly.NETWORK_SCORES
     # a 12-sd spike is a return no ordinary day reaches
     assert found.table.loc["squared return", "recall: spike"] == 1.0
+    versus = found.compare("autoencoder, last day", "squared return")
+    assert versus.seeds == 1 and versus.metric == "misjudged company-days"
+    assert found.misjudged["squared return"].shape[1] == versus.n
+    with pytest.raises(ValueError, match="no detector"):
+        found.compare("oracle", "squared return")
     with pytest.raises(ValueError, match="one of each"):
         anomaly.planted_detection([ae], [], clean=sets.clean, selection=sets.selection,
                                   selection_anomalies=sets.selection_anomalies, test=sets.test,
