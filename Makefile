@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MATHJAX := _build/.cache/mathjax
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: book test execute lint unit data notebooks build-book render-check browser mathjax bench clean
+.PHONY: book test execute lint unit data notebooks build-book render-check browser postgresql mathjax bench clean
 
 book: $(STAMP) mathjax
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
@@ -60,6 +60,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
 
+# Debian's PostgreSQL server for the test of workers sharing a study through it
+# (tests/experiments/conftest.py starts one in a temporary folder; without it that
+# test is skipped). .ci/run calls this target.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
 # The official MathJax 3 package: the book serves it to its readers
 # (local_mathjax_dir in _config.yml), so math renders without a CDN.
 mathjax:
@@ -74,6 +82,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
 	$(PY) benchmarks/bench_minute_csv.py
 	$(PY) benchmarks/bench_referee.py
+	$(PY) benchmarks/bench_pruning.py
 
 clean:
 	rm -rf _build

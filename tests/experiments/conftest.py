@@ -41,6 +41,9 @@ def _free_port() -> int:
 def postgres_url() -> Iterator[str]:
     """The URL of a PostgreSQL server that lives as long as the test session."""
     folder = _postgres_bin()
+    if folder is None and os.environ.get("CI"):  # .ci/run installs it: CI must run this
+        pytest.fail("PostgreSQL's initdb is missing in CI: .ci/run's `make postgresql` "
+                    "should have installed it")
     if folder is None:
         pytest.skip("PostgreSQL's initdb and pg_ctl are not installed (Debian: apt-get "
                     "install postgresql; .ci/run installs it)")
