@@ -213,7 +213,8 @@ def check_mode(study: Any, mode: str, *, resume: bool, where: str) -> None:
               f"it holds {other}-mode runs, and a {mode}-mode run there would mix modes "
               "in one summary")
     raise ValueError(f"{where}: {action}. Pass --mode {other} (LSTMBOOK_MODE={other}), or "
-                     f"use another --output (or --study) for {mode} mode.")
+                     f"use another --output for {mode} mode. In a shared storage, name "
+                     "another --study.")
 
 
 class Heartbeat:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import subprocess
@@ -173,9 +172,9 @@ def test_experiments_cli_exits_1_when_a_combination_is_invalid(fake, tmp_path, c
     assert run(tmp_path, "--hidden-size", "8", "32", "--kind", "b") == 1
     one_error_line(capsys.readouterr().err,
                    "error: 1 of 2 configurations of task 'fake' are invalid, so nothing was "
-                   "trained: hidden_size-32_learning_rate-0.1_kind-b: kind='b' needs "
+                   "trained: hidden_size=32 learning_rate=0.1 kind=b: kind='b' needs "
                    "hidden_size <= 16, got 32")
-    assert fake.CALLS == [] and not (tmp_path / "runs").exists()
+    assert fake.CALLS == [] and not (tmp_path / "study.db").exists()
 
 
 def test_experiments_cli_exits_1_when_resuming_in_another_mode(fake, tmp_path, capsys):
@@ -195,14 +194,14 @@ def test_experiments_cli_exits_1_when_resuming_in_another_mode(fake, tmp_path, c
 def test_experiments_cli_exits_1_when_a_checkpoint_is_damaged_or_mismatched(
         fake, tmp_path, capsys, damage, message):
     assert run(tmp_path, "--hidden-size", "4", "8") == 0
-    path = tmp_path / "checkpoints" / "hidden_size-4_learning_rate-0.1_kind-a.pt"
-    other = tmp_path / "checkpoints" / "hidden_size-8_learning_rate-0.1_kind-a.pt"
+    path = tmp_path / "checkpoints" / "trial-0.pt"
+    other = tmp_path / "checkpoints" / "trial-1.pt"
     path.write_bytes(b"\x00garbage" if damage == "garbage" else other.read_bytes())
     capsys.readouterr()
     assert run(tmp_path, "--hidden-size", "4", "8", "--resume") == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.startswith(f"error: configuration hidden_size-4_learning_rate-0.1_kind-a "
+    assert err.startswith(f"error: configuration hidden_size=4 learning_rate=0.1 kind=a "
                           f"(1 of 2) failed while evaluating {path}: ValueError: checkpoint "
                           f"{path} ")
     assert message in err
@@ -237,48 +236,17 @@ def test_run_grid_refuses_an_empty_output(fake, tmp_path, monkeypatch):
     assert fake.CALLS == [] and not (tmp_path / "runs").exists()
 
 
-def record_path(out: Path) -> Path:
-    return out / "runs" / "hidden_size-4_learning_rate-0.1_kind-a.json"
-
-
-@pytest.mark.parametrize("field", ["task", "config", "params", "metrics", "mode", "seconds"])
-@pytest.mark.parametrize("resume", [False, True])
-def test_experiments_cli_exits_1_before_training_when_a_record_lacks_a_field(
-        fake, tmp_path, capsys, field, resume):
+def test_experiments_cli_exits_1_before_training_when_the_study_file_is_damaged(
+        fake, tmp_path, capsys):
     assert run(tmp_path) == 0
-    path = record_path(tmp_path)
-    record = json.loads(path.read_text())
-    del record[field]
-    path.write_text(json.dumps(record))
+    (tmp_path / "study.db").write_bytes(b"not a database, " * 64)
     fake.CALLS.clear()
     capsys.readouterr()
-    flags = ["--resume"] if resume else ["--hidden-size", "4", "8"]
-    assert run(tmp_path, *flags) == 1
+    assert run(tmp_path, "--hidden-size", "4", "8") == 1
     one_error_line(capsys.readouterr().err,
-                   f"error: run record {path} lacks the field {field!r} (a run record holds "
-                   "task, config, params, metrics, mode, seconds); delete it and "
-                   f"{tmp_path / 'checkpoints' / path.with_suffix('.pt').name} to run that "
-                   "configuration again")
-    assert fake.CALLS == []  # refused before any training or evaluation
-
-
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda r: [r], "holds a list, not a JSON object"),
-    (lambda r: {**r, "metrics": [0.5]}, "has a list in its field 'metrics', not an object"),
-    (lambda r: {**r, "seconds": "1.0"}, "has a string in its field 'seconds', not a number"),
-    (lambda r: {**r, "metrics": {"loss": "low"}}, "has a string as metric 'loss', not a number"),
-    (lambda r: {**r, "config": "hidden_size-8"}, "belongs to configuration 'hidden_size-8'"),
-])
-def test_experiments_cli_exits_1_before_training_when_a_record_is_malformed(
-        fake, tmp_path, capsys, damage, message):
-    assert run(tmp_path) == 0
-    path = record_path(tmp_path)
-    path.write_text(json.dumps(damage(json.loads(path.read_text()))))
-    fake.CALLS.clear()
-    capsys.readouterr()
-    assert run(tmp_path, "--hidden-size", "8") == 1
-    one_error_line(capsys.readouterr().err, f"error: run record {path} {message}")
-    assert fake.CALLS == []
+                   f"error: cannot use the storage sqlite:///{tmp_path / 'study.db'}: file is "
+                   "not a database")
+    assert fake.CALLS == []  # refused before any training
 
 
 @pytest.mark.parametrize("before", [["--mode", "smoke"], ["--device", "cpu", "--mode", "smoke"],
@@ -321,17 +289,18 @@ def test_experiments_cli_exits_2_when_no_task_is_named(fake, capsys):
 
 SLOW_FOLDER = """
 import os, sys, time
-from helpers.experiments import cli, records, runner
+from helpers.experiments import cli, runner
 
 runner.register_task("fake", "fake_task")
-original = getattr(records.Folder, os.environ["SLOW_METHOD"])
+owner = runner._Run if os.environ["SLOW_METHOD"] == "write_summary" else runner
+original = getattr(owner, os.environ["SLOW_METHOD"])
 
 def slowly(self, *args, **kwargs):  # a slow disk: the write is under way for a while
     open(os.environ["SLOW_MARK"], "a").close()
     time.sleep(float(os.environ["SLOW_SECONDS"]))
     return original(self, *args, **kwargs)
 
-setattr(records.Folder, os.environ["SLOW_METHOD"], slowly)
+setattr(owner, os.environ["SLOW_METHOD"], slowly)
 sys.exit(cli.main())
 """
 
@@ -349,7 +318,7 @@ def test_a_second_ctrl_c_while_stopping_leaves_no_half_written_file(tmp_path, du
     out, mark = tmp_path / "out", tmp_path / "mark"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1])]),
            "SLOW_MARK": str(mark), "SLOW_SECONDS": "1.5", "FAKE_SLEEP": "30",
-           "SLOW_METHOD": "write_record" if during == "commit" else "discard"}
+           "SLOW_METHOD": "write_summary" if during == "commit" else "_discard"}
     sizes = ["4", "8"] if during == "commit" else ["16"]
     process = subprocess.Popen(
         [sys.executable, "-c", SLOW_FOLDER, "fake", "--hidden-size", *sizes, "--mode",
@@ -374,10 +343,9 @@ def test_a_second_ctrl_c_while_stopping_leaves_no_half_written_file(tmp_path, du
     assert len(lines) == 1 and lines[0].startswith(
         f"interrupted; the configurations that finished are kept in {out}"), err
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name == ".partial"]
-    finished = ["hidden_size-4_learning_rate-0.1_kind-a"] if during == "commit" else []
-    assert sorted(p.stem for p in (out / "runs").glob("*.json")) == finished
+    finished = ["trial-0"] if during == "commit" else []
     assert sorted(p.stem for p in (out / "checkpoints").glob("*.pt")) == finished
-    if finished:  # the record, its checkpoint and the summary were written together
+    if finished:  # the trial, its checkpoint and the summary were written together
         assert pd.read_csv(out / "summary.csv")["hidden_size"].tolist() == [4]
 
 
