@@ -231,8 +231,8 @@ class _Run:
         self.higher = bool(getattr(module, "HIGHER_IS_BETTER", False))
         self.storage = open_storage(storage, self.output)
         self.url = getattr(self.storage, "url", storage or "memory")
-        self.where = (f"study {study or module.NAME!r} in "
-                      f"{describe_storage(str(storage)) if storage else self.output}")
+        place = describe_storage(str(storage)) if storage else self.output or "memory"
+        self.where = f"study {study or module.NAME!r} in {place}"
         make = {"grid": lambda: optuna.samplers.GridSampler(space, seed=0),
                 "tpe": lambda: optuna.samplers.TPESampler(seed=0)}[sampler]
         self.study = open_study(

@@ -93,8 +93,17 @@ def open_storage(storage: str | None, output: Path | None) -> Any:
                            "journal:PATH")
     # several processes write one SQLite file: wait for the lock instead of failing at once
     kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-    with storage_errors(url):
-        return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+    for attempt in range(3):
+        try:
+            with storage_errors(url):
+                return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+        except StorageError as error:
+            # workers that start together on a new database race to create its tables:
+            # the loser finds them made a moment later
+            if attempt == 2 or not re.search("duplicate key|already exists", str(error)):
+                raise
+            time.sleep(1 + attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @contextlib.contextmanager
