@@ -147,7 +147,8 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m helpers.experiments {task.NAME}",
         description=(task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None,
-        epilog="Several values per hyper-parameter form a grid: every combination is trained.",
+        epilog="Several values per hyper-parameter form a grid: every combination is trained, "
+               "once (running the command again trains only what the study has not finished).",
     )
     grid = parser.add_argument_group("hyper-parameters (each takes one or more values)")
     for name, param in task.PARAMS.items():
@@ -171,12 +172,12 @@ def build_parser(task: ModuleType) -> argparse.ArgumentParser:
                         help="override the mode's number of epochs")
     common.add_argument("--output", type=_output_folder(task.NAME),
                         default=Path("runs") / task.NAME, action=_Once,
-                        help="folder for metrics, summary.csv and checkpoints "
-                             f"(default: runs/{task.NAME})")
+                        help="folder for study.db (the default storage), summary.csv and "
+                             f"checkpoints (default: runs/{task.NAME})")
     study = parser.add_argument_group("the study (Optuna) behind the grid")
     study.add_argument("--storage", default=None, action=_Once, metavar="URL",
                        type=_nonempty("--storage", "postgresql://user@host/db"),
-                       help="a storage every worker shares: postgresql://user@host/db, "
+                       help="a storage every worker shares: postgresql+psycopg://user@host/db, "
                             "mysql+pymysql://user@host/db or journal:PATH (a file on a shared "
                             "disk); default: OUTPUT/study.db")
     study.add_argument("--study", default=None, action=_Once, metavar="NAME",
