@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+from matplotlib.ticker import NullFormatter
 
 from helpers.harmonics.spectral import harmonics_to_signal, rfft_harmonics
 from helpers.harmonics.subspace import estimate_order, hankel_singular_values
@@ -109,13 +110,19 @@ def plot_forecasts(signals: np.ndarray, lookback: int, forecasts: Mapping[str, n
         first = max(0, lookback - 40) if show_from is None else show_from
         ax.set_xlim(first, signals.shape[1] - 1)
     axes[-1, 0].set_xlabel("t [samples] (shaded: lookback)")
-    entries = len(forecasts) + 1 + (truth is not None)
-    axes[0, 0].legend(ncol=min(2, entries), loc="lower left",
-                      bbox_to_anchor=(0.0, 1.02 if not titles else 1.15))
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
+    _legend_below(fig, axes[0, 0])
     return fig
+
+
+def _legend_below(fig, ax, ncol: int | None = None) -> None:
+    """One legend for the figure, under its last panel, out of every panel's way."""
+    handles, labels = ax.get_legend_handles_labels()
+    if ncol is None:
+        ncol = 1 if max(map(len, labels)) > 20 else 2
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol)
 
 
 def plot_seed_curves(*runs, log_y: bool = True):
@@ -135,9 +142,10 @@ def plot_seed_curves(*runs, log_y: bool = True):
         ax.set(title=run.name, ylabel="val. loss")
         if log_y:
             ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(NullFormatter())  # no crowded minor labels
     axes[-1, 0].set_xlabel("epoch")
-    axes[0, 0].legend(ncol=3)
     fig.tight_layout()
+    _legend_below(fig, axes[0, 0], ncol=3)
     return fig
 
 
