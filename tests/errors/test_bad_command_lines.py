@@ -289,10 +289,10 @@ def test_experiments_cli_exits_2_when_no_task_is_named(fake, capsys):
 
 SLOW_FOLDER = """
 import os, sys, time
-from helpers.experiments import cli, runner
+from helpers.experiments import cli, runner, work
 
 runner.register_task("fake", "fake_task")
-owner = runner._Run if os.environ["SLOW_METHOD"] == "write_summary" else runner
+owner = work.Run if os.environ["SLOW_METHOD"] == "write_summary" else work
 original = getattr(owner, os.environ["SLOW_METHOD"])
 
 def slowly(self, *args, **kwargs):  # a slow disk: the write is under way for a while

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.experiments import runner
+from helpers.experiments import runner, work
 from helpers.experiments.params import Param, PositiveFloat, PositiveInt
 from helpers.experiments.runner import ConfigFailed, TaskError, load_task, run_grid
 
@@ -397,8 +397,8 @@ def test_the_median_pruner_stops_hopeless_configurations(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(HERE))
     monkeypatch.setitem(runner.TASKS, "fitting", "fitting_task")
     monkeypatch.setenv("LSTMBOOK_MODE", "smoke")
-    monkeypatch.setattr(runner, "PRUNER_STARTUP", 2)
-    monkeypatch.setattr(runner, "PRUNER_WARMUP", 3)
+    monkeypatch.setattr(work, "PRUNER_STARTUP", 2)
+    monkeypatch.setattr(work, "PRUNER_WARMUP", 3)
     rates = [0.1, 0.05, 1e-6, 2e-6]  # two that learn, then two that barely move
     table = run_grid("fitting", {"lr": rates}, device="cpu", output=tmp_path, progress=False,
                      pruner="median")
