@@ -263,7 +263,9 @@ def fail_stale(study: Any) -> None:
 
     now = time.time()
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if now - trial.user_attrs.get("heartbeat", now) > STALE_AFTER:
+        # a worker that died before its first beat: its start is the last sign of life
+        start = trial.datetime_start.timestamp() if trial.datetime_start else now
+        if now - trial.user_attrs.get("heartbeat", start) > STALE_AFTER:
             with contextlib.suppress(UpdateFinishedTrialError):
                 study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
 
