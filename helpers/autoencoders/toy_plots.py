@@ -169,7 +169,9 @@ def plot_code_sizes(table: pd.DataFrame, baseline: float, pca: pd.Series,
     ax.text(length, 0.98, f"sequence length {length} ", transform=ax.get_xaxis_transform(),
             ha="right", va="top", color="0.35")
     ax.set_xscale("log", base=2)
-    ticks = sorted({1, *size.tolist(), length})
+    # the sequence length gets its own tick only where no code size crowds it
+    ticks = sorted({1, *size.tolist()} | ({length} if all(
+        abs(np.log2(length / n)) > 0.6 for n in size) else set()))
     ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.set(xlabel="numbers in the code (LSTM: 2 x hidden size)",
            ylabel="test MSE", title="How much a code of each size holds")
