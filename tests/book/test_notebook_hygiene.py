@@ -117,8 +117,7 @@ def test_outputs_fit_the_page(path):
 # log: lines for whoever runs the notebook, which helpers.book.report.bookkeeping marks
 BOOKKEEPING_LINE = re.compile(r"^(recorded\b|[A-Z]\w*\(\w+=|duplicates dropped:)")
 # issue 23: chapters whose stored outputs predate bookkeeping (leave when re-executed)
-BOOKKEEPING_TODO = {"02_multivariate_windowing",
-                    "05_1_synthetic_autoencoder", "05_2_mnist_autoencoder",
+BOOKKEEPING_TODO = {"05_1_synthetic_autoencoder", "05_2_mnist_autoencoder",
                     "05_3_sp500_autoencoder"}
 
 
