@@ -140,7 +140,7 @@ def budget() -> Budget:
         smoke=Budget(load=WELL_KNOWN[:5], train_tickers=None, test_tickers=None, stride=4,
                      epochs=3, patience=1),
         standard=Budget(load=None, train_tickers=50, test_tickers=200, stride=3, epochs=100,
-                        patience=3),
+                        patience=10),
         full=Budget(load=None, train_tickers=None, test_tickers=None, stride=1, epochs=300,
                     patience=10),
     )
