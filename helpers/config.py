@@ -27,8 +27,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import random
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -57,6 +60,8 @@ __all__ = [
     "ProgressLine",
     "by_mode",
     "check_mode",
+    "current_epoch_hook",
+    "epoch_hook",
     "get_device",
     "get_mode",
     "resolve_device",
@@ -219,3 +224,39 @@ class ProgressLine:
             self.bar.close()
         if self.enabled:  # the bar is gone; one plain line says how the fit ended
             print(f"{self.desc}: {history.describe()}")
+
+
+#: Called as ``hook(epoch, history)`` after every epoch of every ``fit`` in the block.
+_EPOCH_HOOK: contextvars.ContextVar[Callable[[int, Any], None] | None] = (
+    contextvars.ContextVar("epoch_hook", default=None))
+
+
+@contextlib.contextmanager
+def epoch_hook(hook: Callable[[int, Any], None]) -> Iterator[None]:
+    """Call ``hook(epoch, history)`` after each epoch of every ``fit`` inside the block.
+
+    The experiment runner reports validation losses to an Optuna pruner this way: the
+    tasks call ``fit`` themselves and need not know about it. An exception the hook raises
+    (``optuna.TrialPruned``) stops the training and leaves ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from helpers.training import fit
+    >>> seen = []
+    >>> x = np.ones((8, 2), dtype="float32")
+    >>> with epoch_hook(lambda epoch, history: seen.append(epoch)):
+    ...     _ = fit(torch.nn.Linear(2, 2), (x, x), epochs=3, progress=False)
+    >>> seen
+    [1, 2, 3]
+    """
+    token = _EPOCH_HOOK.set(hook)
+    try:
+        yield
+    finally:
+        _EPOCH_HOOK.reset(token)
+
+
+def current_epoch_hook() -> Callable[[int, Any], None] | None:
+    """The hook of the innermost :func:`epoch_hook` block, or ``None`` (``fit`` asks)."""
+    return _EPOCH_HOOK.get()

@@ -25,12 +25,10 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import copy
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -38,7 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.config import ProgressLine, resolve_device
+from helpers.config import ProgressLine, current_epoch_hook, resolve_device
 from helpers.validation import (
     check_data,
     check_fit_settings,
@@ -151,36 +149,6 @@ def _batches(data, batches: Batches | None, device, batch_size, order, labels=Fa
 def _prepare(data: Any, name: str, device: torch.device, loss_fn: Any) -> Batches | None:
     pair = check_data(data, name)  # None: an iterable of batches (a DataLoader)
     return None if pair is None else Batches(*pair, device, labels=not is_elementwise(loss_fn))
-
-
-#: Called as ``hook(epoch, history)`` after every epoch of every ``fit`` in the block.
-_EPOCH_HOOK: contextvars.ContextVar[Callable[[int, History], None] | None] = (
-    contextvars.ContextVar("epoch_hook", default=None))
-
-
-@contextlib.contextmanager
-def epoch_hook(hook: Callable[[int, History], None]) -> Iterator[None]:
-    """Call ``hook(epoch, history)`` after each epoch of every ``fit`` inside the block.
-
-    The experiment runner reports validation losses to an Optuna pruner this way: the
-    tasks call ``fit`` themselves and need not know about it. An exception the hook raises
-    (``optuna.TrialPruned``) stops the training and leaves ``fit``.
-
-    Examples
-    --------
-    >>> import numpy as np, torch
-    >>> seen = []
-    >>> x = np.ones((8, 2), dtype="float32")
-    >>> with epoch_hook(lambda epoch, history: seen.append(epoch)):
-    ...     _ = fit(torch.nn.Linear(2, 2), (x, x), epochs=3, progress=False)
-    >>> seen
-    [1, 2, 3]
-    """
-    token = _EPOCH_HOOK.set(hook)
-    try:
-        yield
-    finally:
-        _EPOCH_HOOK.reset(token)
 
 
 def fit(
@@ -299,7 +267,7 @@ def fit(
             else:
                 waited += 1
         line.update(epoch, history)
-        if (hook := _EPOCH_HOOK.get()) is not None:
+        if (hook := current_epoch_hook()) is not None:
             hook(epoch, history)
         if patience is not None and waited >= patience and epoch >= min_epochs:
             history.stopped_early = epoch < epochs

@@ -229,7 +229,7 @@ def train(run: Run, trial: Any, params: dict[str, Any], *, device: Any,
     import optuna
     from optuna.trial import TrialState
 
-    from helpers.training import epoch_hook
+    from helpers.config import epoch_hook
 
     trained = 0
     sign = -1.0 if run.higher else 1.0

@@ -376,7 +376,8 @@ def test_fit_calls_the_epoch_hook_and_an_exception_there_stops_it():
     import numpy as np
     import torch
 
-    from helpers.training import epoch_hook, fit
+    from helpers.config import epoch_hook
+    from helpers.training import fit
 
     x = np.ones((16, 2), dtype="float32")
     seen = []
