@@ -22,16 +22,16 @@ __all__ = ["plot_autoencoder_diagram", "plot_code_sizes", "plot_error_by_positio
            "plot_examples", "plot_grid_curves", "plot_reconstructions"]
 
 
-def plot_autoencoder_diagram(steps: int = 3) -> Figure:
+def plot_autoencoder_diagram(steps: int = 2) -> Figure:
     """Draw the LSTM autoencoder: encoder cells, the code ``(h, c)``, decoder cells.
 
     Examples
     --------
-    >>> fig = plot_autoencoder_diagram(3)
+    >>> fig = plot_autoencoder_diagram(2)
     """
     from matplotlib.patches import FancyBboxPatch
 
-    fig, ax = plt.subplots(figsize=book_figsize(3.4, width=7), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=book_figsize(3.4), constrained_layout=True)
     ax.set(xlim=(-0.6, 2 * steps + 2.4), ylim=(-1.2, 3.1))
     ax.axis("off")
     arrow = {"arrowstyle": "-|>", "color": "0.3", "lw": 1.0, "shrinkA": 2, "shrinkB": 2}
