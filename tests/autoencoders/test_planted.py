@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.autoencoders import anomaly, planted
+from helpers.autoencoders import anomaly, anomaly_planted, planted
 from helpers.autoencoders.stocks import synthetic_prices
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -157,21 +157,21 @@ def test_every_detector_is_scored_on_planted_anomalies():
     frame = prices(days=420)
     data = anomaly.prepare(frame, lookback=10, k_sigma=3.0, train_tickers=None,
                            score_tickers=None, periods=("2015-06-01", "2015-09-01"), shocks=())
-    sets = anomaly.planted_sets(frame, data, lookback=10, per_company=2, size=12.0, gap=15)
+    sets = anomaly_planted.planted_sets(frame, data, lookback=10, per_company=2, size=12.0, gap=15)
     before = (sets.test_anomalies["start"] > data.periods.val_end).all()
     assert before and (sets.selection_anomalies["end"] <= data.periods.val_end).all()
     plan = anomaly.Budget(load=None, train_tickers=None, score_tickers=None, stride=1,
                           epochs=2, patience=1, batch_size=64)
     params = {"hidden_size": 3, "lr": 0.01, "clip_grad_norm": 1.0}
     ae, _ = anomaly.train_autoencoder(data, params, plan, device="cpu", progress=False)
-    fc, _ = anomaly.train_forecaster(data, params, plan, device="cpu", progress=False)
-    found = anomaly.planted_detection([ae], [fc], clean=sets.clean, selection=sets.selection,
-                                      selection_anomalies=sets.selection_anomalies,
-                                      test=sets.test, test_anomalies=sets.test_anomalies,
-                                      alarm_rate=0.05, device="cpu")
+    fc, _ = anomaly_planted.train_forecaster(data, params, plan, device="cpu", progress=False)
+    found = anomaly_planted.planted_detection(
+        [ae], [fc], clean=sets.clean, selection=sets.selection,
+        selection_anomalies=sets.selection_anomalies, test=sets.test,
+        test_anomalies=sets.test_anomalies, alarm_rate=0.05, device="cpu")
     assert set(found.table.index) == {"squared return", "rolling z-score",
-                                      *anomaly.NETWORK_SCORES}
-    assert found.picked in anomaly.NETWORK_SCORES
+                                      *anomaly_planted.NETWORK_SCORES}
+    assert found.picked in anomaly_planted.NETWORK_SCORES
     # a 12-sd spike is a return no ordinary day reaches
     assert found.table.loc["squared return", "recall: spike"] == 1.0
     versus = found.compare("autoencoder, last day", "squared return")
@@ -180,6 +180,7 @@ def test_every_detector_is_scored_on_planted_anomalies():
     with pytest.raises(ValueError, match="no detector"):
         found.compare("oracle", "squared return")
     with pytest.raises(ValueError, match="one of each"):
-        anomaly.planted_detection([ae], [], clean=sets.clean, selection=sets.selection,
-                                  selection_anomalies=sets.selection_anomalies, test=sets.test,
-                                  test_anomalies=sets.test_anomalies, alarm_rate=0.05)
+        anomaly_planted.planted_detection(
+            [ae], [], clean=sets.clean, selection=sets.selection,
+            selection_anomalies=sets.selection_anomalies, test=sets.test,
+            test_anomalies=sets.test_anomalies, alarm_rate=0.05)
