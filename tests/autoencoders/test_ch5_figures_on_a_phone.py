@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.autoencoders import sp500_plots, toy_plots
-from helpers.plotting import MIN_TEXT_PX, phone_text_px, use_book_style
+from helpers.plotting import MAX_FIGURE_WIDTH, MIN_TEXT_PX, phone_text_px, use_book_style
 
 
 @pytest.fixture(autouse=True)
@@ -18,12 +18,16 @@ def _book_style():
     plt.close("all")
 
 
+def _readable(fig) -> bool:
+    return fig.get_figwidth() <= MAX_FIGURE_WIDTH and phone_text_px(fig) >= MIN_TEXT_PX
+
+
 def test_the_autoencoder_diagram_reads_on_a_phone():
-    assert phone_text_px(toy_plots.plot_autoencoder_diagram()) >= MIN_TEXT_PX
+    assert _readable(toy_plots.plot_autoencoder_diagram())
 
 
 def test_the_company_ratio_plot_reads_on_a_phone():
     rng = np.random.default_rng(0)
     tables = {name: pd.DataFrame({"ratio": rng.uniform(0.5, 3.0, 50)})
               for name in ("many-to-one", "many-to-many")}
-    assert phone_text_px(sp500_plots.plot_ratios(tables)) >= MIN_TEXT_PX
+    assert _readable(sp500_plots.plot_ratios(tables))
