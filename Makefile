@@ -8,13 +8,16 @@ STAMP := $(VENV)/.installed
 MATHJAX := _build/.cache/mathjax
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: book test execute lint unit data notebooks build-book render-check browser postgresql mathjax bench clean
+.PHONY: book test execute lint unit data notebooks build-book pdf render-check browser postgresql mathjax bench clean
 
-book: $(STAMP) mathjax
+PDF := _build/html/lstm-book.pdf
+
+book: $(STAMP) mathjax browser
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
-	@echo "Book built: _build/html/index.html"
+	$(MAKE) --no-print-directory pdf
+	@echo "Book built: _build/html/index.html, and the whole book as one PDF: $(PDF)"
 
-test: $(STAMP) lint unit data notebooks build-book render-check
+test: $(STAMP) lint unit data notebooks build-book pdf render-check
 
 execute: $(STAMP)
 	$(PY) -m helpers.book.notebooks execute $(NOTEBOOKS)
@@ -47,6 +50,13 @@ notebooks: $(STAMP)
 build-book: $(STAMP) mathjax
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+# The whole book as one PDF, linked from the landing page: the single-page build,
+# printed offline by headless Chromium (helpers/book/pdf.py).
+pdf: $(STAMP) mathjax browser
+	rm -rf _build/singlehtml
+	$(VENV)/bin/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(PY) -m helpers.book.pdf _build/singlehtml $(PDF)
 
 # Opens every page of _toc.yml from _build/html in headless Chromium, offline, at a
 # phone's and a laptop's width; screenshots go to _build/screenshots/<page>-<width>.png.
