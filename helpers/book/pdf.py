@@ -33,11 +33,14 @@ from pathlib import Path
 
 from helpers.files import atomic_output
 
-__all__ = ["DEFAULT_CHROMIUM", "print_pdf", "root_page"]
+__all__ = ["DEFAULT_CHROMIUM", "PAPER_WIDTH_PX", "open_for_print", "print_pdf", "root_page"]
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's, as `make browser` installs it
 TIMEOUT_MS = 300_000  # a book of 60 figures prints in under a minute on 2 cores
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MARGIN_MM = (16, 14)  # top (the bottom has 2 more, for the page number), left and right
+#: CSS px across the printed column of an A4 page (96 px per inch)
+PAPER_WIDTH_PX = round((210 - 2 * MARGIN_MM[1]) / 25.4 * 96)
 
 # Load every lazy figure, open every fold, and wait for MathJax to typeset the math.
 PREPARE_JS = """async () => {
@@ -86,6 +89,39 @@ def root_page(site: str | Path) -> Path:
     return page
 
 
+def open_for_print(browser, site: str | Path):
+    """A new tab of the Playwright ``browser`` showing the single-page build in ``site``
+    as it prints: every figure loaded, every fold open, the math typeset, print styles on.
+
+    Raises
+    ------
+    RuntimeError
+        When an image of the page cannot be loaded.
+    """
+    site = Path(site)
+    page = root_page(site)
+    url, html = (site.resolve() / "index.html").as_uri(), page.read_bytes()
+
+    def serve(route) -> None:
+        if route.request.url == url:
+            route.fulfill(body=html, content_type="text/html; charset=utf-8")
+        elif route.request.url.startswith("file:"):
+            route.continue_()
+        else:  # offline: the book's own files only
+            route.abort()
+
+    tab = browser.new_page(viewport={"width": PAPER_WIDTH_PX, "height": 1100})
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.route("**/*", serve)
+    tab.goto(url, wait_until="load")
+    missing = tab.evaluate(PREPARE_JS)
+    if missing:
+        raise RuntimeError(f"{len(missing)} image(s) of {page} did not load, "
+                           f"first {missing[0]}: rebuild the single page.")
+    tab.emulate_media(media="print")
+    return tab
+
+
 def print_pdf(site: str | Path, pdf: str | Path, *,
               chromium: str | Path = DEFAULT_CHROMIUM) -> Path:
     """Print the single-page build in folder ``site`` to ``pdf`` (A4, numbered pages).
@@ -114,44 +150,25 @@ def print_pdf(site: str | Path, pdf: str | Path, *,
         When a figure of the page cannot be loaded.
     """
     site, pdf, chromium = Path(site), Path(pdf), Path(chromium)
-    page = root_page(site)
+    root_page(site)  # a clear error before Chromium starts
     if pdf.suffix != ".pdf":
         raise ValueError(f"pdf={str(pdf)!r} must end in .pdf.")
     if not chromium.is_file():
         raise FileNotFoundError(
             f"chromium={str(chromium)!r} does not exist: run `make browser` (Debian's "
             "chromium) or pass --chromium PATH.")
-    url = (site.resolve() / "index.html").as_uri()
-    html = page.read_bytes()
-
-    def serve(route) -> None:
-        if route.request.url == url:
-            route.fulfill(body=html, content_type="text/html; charset=utf-8")
-        elif route.request.url.startswith("file:"):
-            route.continue_()
-        else:  # offline: the book's own files only
-            route.abort()
-
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
                                              args=CHROMIUM_ARGS)
         try:
-            tab = browser.new_page()
-            tab.set_default_timeout(TIMEOUT_MS)
-            tab.route("**/*", serve)
-            tab.goto(url, wait_until="load")
-            missing = tab.evaluate(PREPARE_JS)
-            if missing:
-                raise RuntimeError(f"{len(missing)} image(s) of {page} did not load, "
-                                   f"first {missing[0]}: rebuild the single page.")
-            tab.emulate_media(media="print")
-            document = tab.pdf(format="A4", print_background=True,
-                               margin={"top": "16mm", "bottom": "18mm",
-                                       "left": "14mm", "right": "14mm"},
-                               display_header_footer=True, header_template="<div></div>",
-                               footer_template=FOOTER)
+            document = open_for_print(browser, site).pdf(
+                format="A4", print_background=True,
+                margin={"top": f"{MARGIN_MM[0]}mm", "bottom": f"{MARGIN_MM[0] + 2}mm",
+                        "left": f"{MARGIN_MM[1]}mm", "right": f"{MARGIN_MM[1]}mm"},
+                display_header_footer=True, header_template="<div></div>",
+                footer_template=FOOTER)
         finally:
             browser.close()
     with atomic_output(pdf, "wb") as handle:

@@ -85,3 +85,34 @@ def test_the_first_pages_are_drawn_and_open_with_the_title(
         grey = ImageOps.grayscale(image)
         ink = sum(grey.histogram()[:240]) / (grey.width * grey.height)
         assert ink > MIN_INK, f"page {number} is blank ({ink:.1%} ink)"
+
+
+PAPER_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const boxes = 'pre, table, div.cell_output, img, div.math, mjx-container[display=true]';
+  const cut = [...document.querySelectorAll(boxes)].filter((el) =>
+      el.scrollWidth > el.clientWidth + 2 || el.getBoundingClientRect().right > width + 2)
+    .map((el) => `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('src')
+      || '').slice(0, 50).replace(/\\s+/g, ' ')}" needs ${el.scrollWidth} px`);
+  const hidden = [...document.querySelectorAll('.solution, details')]
+    .filter((el) => el.offsetHeight === 0 || (el.tagName === 'DETAILS' && !el.open));
+  return {cut, hidden: hidden.length, solutions: document.querySelectorAll('.solution').length};
+}"""
+
+
+def test_nothing_is_cut_at_the_edge_of_the_paper(chromium, html_dir: Path) -> None:
+    """The single page as printed: no code, table, figure or equation wider than an A4
+    page's column, and every solution and hidden cell open."""
+    from helpers.book.pdf import open_for_print
+
+    site = html_dir.parent / "singlehtml"
+    if not (site / "index.html").is_file():
+        pytest.fail(f"no single-page build in {site}: run `make pdf`", pytrace=False)
+    tab = open_for_print(chromium, site)
+    try:
+        found = tab.evaluate(PAPER_JS)
+    finally:
+        tab.close()
+    assert found["cut"] == [], f"{len(found['cut'])} box(es) cut on paper: {found['cut'][:5]}"
+    assert found["solutions"] > 0 and found["hidden"] == 0, (
+        f"{found['hidden']} fold(s) closed on paper")
