@@ -111,7 +111,9 @@ def smallest_text(fig: Figure) -> dict[str, float]:
                     and (text.axes is None or text.axes.get_visible()))
 
     texts = [t for t in fig.findobj(Text) if shown(t)]
-    ticks = [t for ax in fig.axes if ax.get_visible() for axis in (ax.xaxis, ax.yaxis)
+    # axes turned off (``ax.axis("off")``, as diagrams are) draw no tick labels
+    ticks = [t for ax in fig.axes if ax.get_visible() and ax.axison
+             for axis in (ax.xaxis, ax.yaxis)
              for t in axis.get_ticklabels(which="both") if shown(t)]
     return {"text": min((t.get_fontsize() for t in texts), default=0.0),
             "ticks": min((t.get_fontsize() for t in ticks), default=0.0)}
@@ -162,6 +164,21 @@ def phone_text_px(fig: Figure) -> float:
     sizes = smallest_text(fig)
     points = min((v for v in sizes.values() if v), default=TEXT_PT)
     return float(points * FIGURE_DPI / 72 * min(PHONE_COLUMN_PX, width) / width)
+
+
+def fits_a_phone(fig: Figure) -> bool:
+    """Whether the book's browser check will pass ``fig``: at most MAX_FIGURE_WIDTH inches
+    wide, and its smallest text at least MIN_TEXT_PX CSS px on a 390-px phone.
+
+    Examples
+    --------
+    >>> use_book_style()
+    >>> fig, ax = plt.subplots(figsize=book_figsize(3))
+    >>> fits_a_phone(fig)
+    True
+    >>> plt.close(fig)
+    """
+    return fig.get_figwidth() <= MAX_FIGURE_WIDTH and phone_text_px(fig) >= MIN_TEXT_PX
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -108,12 +108,13 @@ def plot_neighbours(images: np.ndarray, labels: np.ndarray, queries: Sequence[in
     """Each query image (left) beside its nearest neighbours in code space, with their digits."""
     import matplotlib.pyplot as plt
 
-    from helpers.plotting import book_figsize
+    from helpers.plotting import FIGURE_WIDTH, book_figsize
 
     rows, k = np.shape(neighbours)
-    # at most 7 inches, however many neighbours: the images shrink, the text does not
-    fig, axes = plt.subplots(rows, k + 1,
-                             figsize=book_figsize(1.2 * rows, width=min(7.0, 0.85 * (k + 1))),
+    # at most the book's width, however many neighbours: the images shrink, the text
+    # does not, so a phone still reads it
+    width = min(FIGURE_WIDTH, 0.85 * (k + 1))
+    fig, axes = plt.subplots(rows, k + 1, figsize=book_figsize(1.2 * rows, width=width),
                              constrained_layout=True, squeeze=False)
     for row, query in enumerate(queries):
         for col, index in enumerate([query, *neighbours[row]]):
@@ -130,10 +131,11 @@ def plot_reconstructions(x: np.ndarray, recon: np.ndarray, *, n: int = 10):
     """Originals (top row) above their reconstructions from the code (bottom row)."""
     import matplotlib.pyplot as plt
 
-    from helpers.plotting import book_figsize
+    from helpers.plotting import FIGURE_WIDTH, book_figsize
 
     n = min(check_positive_int(n, "n"), len(x))
-    fig, axes = plt.subplots(2, n, figsize=book_figsize(2.0, width=min(7.0, 0.7 * n + 0.6)),
+    width = min(FIGURE_WIDTH, 0.7 * n + 0.6)  # a phone reads the row labels
+    fig, axes = plt.subplots(2, n, figsize=book_figsize(2.0, width=width),
                              constrained_layout=True, squeeze=False)
     for k in range(n):
         for row, images in enumerate((x, recon)):

@@ -155,9 +155,11 @@ def plot_benchmark(table: pd.DataFrame, *, steps: int, value: str = "nMSE", ax=N
 
     ``table`` is :meth:`helpers.harmonics.benchmark.Benchmark.table`. Values
     below ``1e-12`` (rounding error) are drawn at ``1e-12``, and the axis
-    label says so; the legend goes below the axes so it never hides a bar.
+    label says so; the legend goes below the plot so it never hides a bar.
     """
-    ax = ax or plt.subplots(figsize=book_figsize(5.0))[1]
+    # constrained layout centres the legend below on the figure, not on the axes, which
+    # the y label pushes right: so the legend stays within the book's width on a phone
+    ax = ax or plt.subplots(figsize=book_figsize(5.4), layout="constrained")[1]
     subset = table[table["steps"] == steps]
     settings = list(dict.fromkeys(subset["setting"]))
     methods = list(dict.fromkeys(subset["method"]))
@@ -178,7 +180,7 @@ def plot_benchmark(table: pd.DataFrame, *, steps: int, value: str = "nMSE", ax=N
     ax.set(ylabel=f"{value} (log; under 1e-12\ndrawn at 1e-12)",
            title=f"Error over {steps} steps (lower is better)")
     if legend:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2)
+        ax.figure.legend(loc="outside lower center", ncol=2)
     return ax
 
 

@@ -155,17 +155,7 @@ def test_bookkeeping_lines_are_marked_for_the_book_to_drop(path):
     assert found == [], "show these with helpers.book.report.bookkeeping(...), not print"
 
 
-# issue 23: chapters not yet given one Summary and one Exercises heading. A strict xfail:
-# the day the chapter passes, the test fails until the entry is removed. Chapter 4 keeps its
-# predict-then-run exercises beside the cells they change; moving them under one heading
-# means re-running the chapter.
-CLOSING_TODO = {"04_dft_vs_lstm_harmonics"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        strict=True, reason="closing headings not yet named alike"))
-    if p.stem in CLOSING_TODO else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+@by_notebook
 def test_one_summary_then_one_exercises_section(path):
     headings = [line.strip() for cell in cells(path) if cell.cell_type == "markdown"
                 for line in cell.source.splitlines() if line.startswith("## ")]

@@ -25,24 +25,6 @@ from reading_checks import (
 PHONE, LAPTOP = 390, 1280
 CODE_COLUMNS = 80  # ruff's line length for the notebooks
 
-# Pages known not to meet a target yet (issue 23 is open for them). Each is a strict xfail:
-# the day a page passes, its test fails until the page is taken off the list, so the list
-# can only shrink and never hides a page that got worse unnoticed.
-# A few figures still drawn 6.2-7.1 inches wide with the style's text: 9.3-10.7 px on a phone
-# (4.9, 4.10, 4.12 and 5.8, 5.10); narrower figures need these chapters re-run.
-PHONE_FIGURES_TODO = {
-    "notebooks/04_dft_vs_lstm_harmonics", "notebooks/05_2_mnist_autoencoder",
-}
-CODE_WIDTH_TODO: set[str] = set()  # pages whose printed output is wider than 80 columns
-
-
-def _known_gap(request, page: str, todo: set[str], what: str) -> None:
-    if page in todo:
-        request.node.add_marker(pytest.mark.xfail(
-            strict=True, reason=f"{page}: {what} not done yet (issue 23); remove it from the "
-                                "list once it passes"))
-
-
 def _open(new_visit, page: str, width: int):
     seen = new_visit(width)
     response = seen.page.goto(f"{seen.origin}/{page}.html", wait_until="load")
@@ -65,11 +47,9 @@ def _page_ending(pages: list[str], name: str) -> str:
 
 # --- every page ----------------------------------------------------------------------------
 
-def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Path,
-                                            request) -> None:
+def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Path) -> None:
     """At 390 px: figure text >= 11 CSS px, figures linked full size and lazy-loaded,
     words of inline code kept whole, wide equations scrolling with a cue."""
-    _known_gap(request, book_page, PHONE_FIGURES_TODO, "figures in the phone style")
     seen = _open(new_visit, book_page, PHONE)
     problems = figure_problems(seen.page, html_dir)
     problems += [f"inline code {word!r} broken across lines"
@@ -78,9 +58,8 @@ def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Pat
     _fail(f"{book_page} at {PHONE} px", problems + seen.problems)
 
 
-def test_code_fits_a_laptop(book_page, new_visit, request) -> None:
+def test_code_fits_a_laptop(book_page, new_visit) -> None:
     """At 1280 px no code cell or printed output scrolls sideways."""
-    _known_gap(request, book_page, CODE_WIDTH_TODO, "code within 80 columns")
     seen = _open(new_visit, book_page, LAPTOP)
     _fail(f"{book_page} at {LAPTOP} px", code_problems(seen.page) + seen.problems)
 

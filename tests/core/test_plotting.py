@@ -80,6 +80,18 @@ def test_the_book_style_keeps_every_text_readable_on_a_phone():
     plt.close(fig)
 
 
+def test_axes_turned_off_have_no_tick_labels_to_measure():
+    from helpers import plotting
+
+    use_book_style()
+    fig, ax = plt.subplots()
+    ax.axis("off")  # a diagram: only its own text is drawn
+    ax.text(0.5, 0.5, "label", fontsize=9)
+    fig.canvas.draw()
+    assert plotting.smallest_text(fig) == {"text": 9.0, "ticks": 0.0}
+    plt.close(fig)
+
+
 def test_a_default_figure_passes_the_browser_check_with_its_labels_sticking_out():
     import base64
     import io

@@ -9,7 +9,7 @@ from helpers.internals.adding import adding_problem, plot_adding_example
 from helpers.internals.diagram import draw_cell, draw_cells
 from helpers.internals.gates import forget_bias_sweep, gate_trace, plot_forget_bias, plot_gate_trace
 from helpers.internals.gradients import GradientFlow, plot_gradient_flow
-from helpers.plotting import MAX_FIGURE_WIDTH, MIN_TEXT_PX, phone_text_px, use_book_style
+from helpers.plotting import fits_a_phone, use_book_style
 from helpers.trials import SeedRuns
 
 
@@ -46,8 +46,7 @@ FIGURES = {"lstm cell": lambda: draw_cell("lstm"), "rnn cell": lambda: draw_cell
 def test_every_chapter_1_figure_is_readable_on_a_phone(name):
     use_book_style()
     fig = FIGURES[name]()
-    assert fig.get_figwidth() <= MAX_FIGURE_WIDTH
-    assert phone_text_px(fig) >= MIN_TEXT_PX
+    assert fits_a_phone(fig)
     plt.close(fig)
 
 

@@ -12,7 +12,7 @@ from helpers.multivariate.plots import (
     plot_split_map,
     plot_window_horizons,
 )
-from helpers.plotting import MAX_FIGURE_WIDTH, MIN_TEXT_PX, phone_text_px, use_book_style
+from helpers.plotting import fits_a_phone, use_book_style
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=600)
@@ -45,8 +45,7 @@ FIGURES = {
 def test_every_chapter_2_figure_is_readable_on_a_phone(name):
     use_book_style()
     fig = FIGURES[name]()
-    assert fig.get_figwidth() <= MAX_FIGURE_WIDTH
-    assert phone_text_px(fig) >= MIN_TEXT_PX
+    assert fits_a_phone(fig)
     plt.close(fig)
 
 
