@@ -87,6 +87,7 @@ def test_the_first_pages_are_drawn_and_open_with_the_title(
         assert ink > MIN_INK, f"page {number} is blank ({ink:.1%} ink)"
 
 
+CODE_COLUMNS = 80  # ruff's line length for the notebooks: such a line is not wrapped on paper
 PAPER_JS = """() => {
   const width = document.documentElement.clientWidth;
   const boxes = 'pre, table, div.cell_output, img, div.math, mjx-container[display=true]';
@@ -94,15 +95,25 @@ PAPER_JS = """() => {
       el.scrollWidth > el.clientWidth + 2 || el.getBoundingClientRect().right > width + 2)
     .map((el) => `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('src')
       || '').slice(0, 50).replace(/\\s+/g, ' ')}" needs ${el.scrollWidth} px`);
+  const ruler = document.createElement('canvas').getContext('2d');
+  const narrow = [...document.querySelectorAll('div.cell_input pre')].map((pre) => {
+    const style = getComputedStyle(pre);
+    ruler.font = `${style.fontSize} ${style.fontFamily}`;
+    const inner = pre.clientWidth - parseFloat(style.paddingLeft)
+      - parseFloat(style.paddingRight);
+    return Math.floor(inner / ruler.measureText('x').width);
+  }).filter((columns) => columns < COLUMNS);
   const hidden = [...document.querySelectorAll('.solution, details')]
     .filter((el) => el.offsetHeight === 0 || (el.tagName === 'DETAILS' && !el.open));
-  return {cut, hidden: hidden.length, solutions: document.querySelectorAll('.solution').length};
-}"""
+  return {cut, narrow, hidden: hidden.length,
+          solutions: document.querySelectorAll('.solution').length};
+}""".replace("COLUMNS", str(CODE_COLUMNS))
 
 
 def test_nothing_is_cut_at_the_edge_of_the_paper(chromium, html_dir: Path) -> None:
     """The single page as printed: no code, table, figure or equation wider than an A4
-    page's column, and every solution and hidden cell open."""
+    page's column, room for an 80-column code line in every code cell, and every
+    solution and hidden cell open."""
     from helpers.book.pdf import open_for_print
 
     site = html_dir.parent / "singlehtml"
@@ -114,5 +125,8 @@ def test_nothing_is_cut_at_the_edge_of_the_paper(chromium, html_dir: Path) -> No
     finally:
         tab.close()
     assert found["cut"] == [], f"{len(found['cut'])} box(es) cut on paper: {found['cut'][:5]}"
+    assert found["narrow"] == [], (
+        f"{len(found['narrow'])} code cell(s) wrap before {CODE_COLUMNS} columns on paper "
+        f"(room for {min(found['narrow'])})")
     assert found["solutions"] > 0 and found["hidden"] == 0, (
         f"{found['hidden']} fold(s) closed on paper")
