@@ -15,7 +15,8 @@ from docutils import nodes
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = ROOT / "book" / "_ext"
 MODULES = ["book_toc", "launch_links", "local_mathjax", "output_layout", "results_text",
-           "results_summary", "bookkeeping", "inline_code", "notebook_figure", "citations"]
+           "results_summary", "bookkeeping", "inline_code", "notebook_figure", "citations",
+           "missing_values"]
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,14 @@ def ext():
 def test_docstring_examples(ext, name):
     result = doctest.testmod(ext(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+# --- missing_values ---------------------------------------------------------------------------
+
+def test_only_cells_that_hold_nothing_but_a_missing_marker_get_a_dash(ext):
+    dash = ext("missing_values").dash_missing_cells
+    page = "<td>NaN</td><td>NaN%</td><td>0.5 (NaN)</td><th>NaN</th><td>&lt;NA&gt;</td>"
+    assert dash(page).count("–") == 2 and "<td>NaN%</td>" in dash(page)
 
 
 # --- results_text --------------------------------------------------------------------------

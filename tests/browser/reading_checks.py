@@ -125,6 +125,13 @@ CODE_JS = """() => {
     });
 }"""
 
+TABLES_JS = """() => [...document.querySelectorAll(
+    'article.bd-article div.cell_output .output.text_html')]
+  .filter((box) => box.querySelector('table') && box.scrollWidth > box.clientWidth + 1)
+  .map((box) => ({width: box.clientWidth, needed: box.scrollWidth,
+                  head: box.innerText.slice(0, 50).replace(/\\s+/g, ' '),
+                  section: (box.closest('section[id]') || {}).id || ''}))"""
+
 COLUMNS_JS = """(columns) => {
   const pre = document.querySelector('article.bd-article div.cell_input pre');
   if (!pre) return null;
@@ -146,6 +153,12 @@ def code_problems(page) -> list[str]:
     wide = [b for b in blocks if b["scrolls"]]
     return [f"{b['kind']} block in #{b['section']} scrolls: {b['columns']} columns need "
             f"{b['needed']} of {b['width']} px ({b['line']!r})" for b in wide]
+
+
+def table_problems(page) -> list[str]:
+    """Tables a notebook printed that are wider than the column (they scroll sideways)."""
+    return [f"table in #{t['section']} scrolls: needs {t['needed']} of {t['width']} px "
+            f"({t['head']!r})" for t in page.evaluate(TABLES_JS)]
 
 
 def columns_problem(page, columns: int) -> str:

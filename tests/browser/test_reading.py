@@ -20,6 +20,7 @@ from reading_checks import (
     equation_problems,
     figure_problems,
     ratio_format_problem,
+    table_problems,
 )
 
 PHONE, LAPTOP = 390, 1280
@@ -59,9 +60,10 @@ def test_a_phone_reads_every_figure_and_word(book_page, new_visit, html_dir: Pat
 
 
 def test_code_fits_a_laptop(book_page, new_visit) -> None:
-    """At 1280 px no code cell or printed output scrolls sideways."""
+    """At 1280 px no code cell, printed output or printed table scrolls sideways."""
     seen = _open(new_visit, book_page, LAPTOP)
-    _fail(f"{book_page} at {LAPTOP} px", code_problems(seen.page) + seen.problems)
+    problems = code_problems(seen.page) + table_problems(seen.page)
+    _fail(f"{book_page} at {LAPTOP} px", problems + seen.problems)
 
 
 def test_sidebar_titles_match_page_headings(new_visit, book_pages: list[str]) -> None:
