@@ -47,6 +47,7 @@ __all__ = [
     "harmonic_test_sets",
     "ratio_phrase",
     "run_benchmark",
+    "verdict_tally",
 ]
 
 SignalForecaster = Callable[[np.ndarray, int], np.ndarray]
@@ -108,10 +109,12 @@ def format_number(value: float) -> str:
 
     Examples
     --------
-    >>> [format_number(v) for v in (0.01234, 1.0012, 12.5, 3.2e-29, 4e7)]
-    ['0.0123', '1.00', '12.5', '3.2e-29', '4e+07']
+    >>> [format_number(v) for v in (0.01234, 1.0012, 12.5, 3.2e-29, 4e7, float("inf"))]
+    ['0.0123', '1.00', '12.5', '3.2e-29', '4e+07', '∞']
     """
-    if not math.isfinite(value) or value == 0:
+    if math.isinf(value):  # an interval open at one end: 68.8 to ∞
+        return "∞" if value > 0 else "−∞"
+    if math.isnan(value) or value == 0:
         return f"{value:g}"
     size = abs(value)
     if 1 <= size < 10:
@@ -156,6 +159,23 @@ def count_verdicts(comparisons: Sequence[Comparison]) -> dict[str, int]:
     """
     verdicts = [c.verdict for c in comparisons]
     return {verdict: verdicts.count(verdict) for verdict in VERDICTS}
+
+
+def verdict_tally(counts: Mapping[str, int], total: int, *, unit: str = "settings") -> str:
+    """:func:`count_verdicts` in words: how many were better, then only the other verdicts
+    some comparison reached.
+
+    Examples
+    --------
+    >>> verdict_tally({"better": 1, "worse": 5, "no clear difference": 0}, 6)
+    'better in 1 of 6 settings and worse in 5'
+    >>> verdict_tally({"better": 0, "worse": 2, "no clear difference": 2}, 4)
+    'better in 0 of 4 settings, worse in 2 and not clearly different in 2'
+    """
+    words = {"worse": "worse", "no clear difference": "not clearly different"}
+    parts = [f"better in {counts.get('better', 0)} of {total} {unit}"]
+    parts += [f"{words[v]} in {counts[v]}" for v in words if counts.get(v, 0)]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 @dataclass

@@ -60,15 +60,15 @@ def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = Non
     rebuilt = to_numpy(harmonics_to_signal(amplitudes, phases, n_analysis, len(signal)))
     amplitudes, signal = to_numpy(amplitudes), to_numpy(signal)
     periods = n_analysis / np.arange(1, len(amplitudes))
-    fig, (left, right) = plt.subplots(2, 1, figsize=book_figsize(5.0))
+    fig, (left, right) = plt.subplots(2, 1, figsize=book_figsize(5.4), layout="constrained")
     left.axvspan(0, n_analysis - 1, color="0.92", label="analysis window")
     left.plot(signal, color=TRUTH_COLOR, linewidth=1.4, label="signal")
     left.plot(rebuilt, ".-", color=MODEL_COLORS[1], markersize=3, linewidth=1,
               label="DFT series")
     left.set(xlabel="t [samples]", ylabel="value", title="Signal and DFT series")
-    low, high = min(-1.2, np.nanmin(rebuilt)), max(1.2, np.nanmax(rebuilt))
-    left.set_ylim(low, high + 0.45 * (high - low))  # room for the legend above the signal
-    left.legend(loc="upper center", ncol=2, handlelength=1.5)
+    # the legend goes below both panels, where it hides no curve
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=2,
+               handlelength=1.5)
     right.stem(periods, amplitudes[1:], basefmt=" ", markerfmt=".")
     right.set(xscale="log", xlabel="period of the bin [samples]", ylabel="amplitude",
               title="Amplitude spectrum" + (f" ({window.title()} window)" if window else ""))
@@ -76,7 +76,6 @@ def plot_dft_reconstruction(signal, n_analysis: int, *, window: str | None = Non
     right.set_xticks(ticks, [str(t) for t in ticks])
     right.minorticks_off()
     fig.suptitle(title or f"DFT of the first {n_analysis} samples")
-    fig.tight_layout()
     return fig
 
 
