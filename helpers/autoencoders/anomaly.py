@@ -57,6 +57,7 @@ from helpers.autoencoders.detection import (
 )
 from helpers.autoencoders.models import LSTMAutoencoder
 from helpers.autoencoders.stocks import TickerWindows, ticker_windows
+from helpers.book.report import format_count
 from helpers.comparison import Comparison, compare
 from helpers.config import by_mode
 from helpers.experiments.params import Param, PositiveFloat, PositiveInt, Share
@@ -332,14 +333,15 @@ def describe_detector(name: str, row: pd.Series, n_shocks: int) -> str:
     ...                  "recall": 0.75, "recall_low": 0.75, "recall_high": 0.75,
     ...                  "alarms": 6.0, "shocks_found": 2.0})
     >>> describe_detector("the z-score", row, 3)
-    'the z-score has precision 0.50 and recall 0.75, 6 alarms, 2.0 of 3 known shocks flagged'
+    'the z-score has precision 0.50 and recall 0.75, 6 alarms, 2 of 3 known shocks flagged'
     """
     spread = ""
     if (row["precision_low"], row["recall_low"]) != (row["precision_high"], row["recall_high"]):
         spread = (f" (seeds: {row['precision_low']:.2f} to {row['precision_high']:.2f}, and "
                   f"{row['recall_low']:.2f} to {row['recall_high']:.2f})")
     return (f"{name} has precision {row['precision']:.2f} and recall {row['recall']:.2f}"
-            f"{spread}, {row['alarms']:.0f} alarms, {row['shocks_found']:.1f} of {n_shocks} "
+            f"{spread}, {format_count(row['alarms'])} alarms, "
+            f"{format_count(row['shocks_found'])} of {n_shocks} "
             "known shocks flagged")
 
 

@@ -98,5 +98,5 @@ def plot_precision_recall(found: Mapping[str, Detector], events: pd.Series,
     ax.set(xlabel="recall (share of events flagged)",
            ylabel="precision (alarms that are events)", xlim=(0, 1.02),
            ylim=(0, 1.05), title="Every threshold (dot: the validation rule)")
-    ax.legend(loc="upper right")
+    fig.legend(loc="outside lower center")  # the curves reach every corner
     return fig

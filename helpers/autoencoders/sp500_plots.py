@@ -90,7 +90,8 @@ def plot_position_errors(panels: Mapping[str, tuple[pd.DataFrame, float]]) -> Fi
         ax.set_title(title)
         ax.set_ylabel("RMSE (scaled)")
     axes[0, -1].set_xlabel("predicted day (1 = day after the first input)")
-    axes[0, 0].legend(loc="upper center")
+    # below the panels, where it hides no curve
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center")
     return fig
 
 
@@ -117,6 +118,10 @@ def plot_ratios(tables: Mapping[str, pd.DataFrame]) -> Figure:
         ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(ScalarFormatter())
         ax.xaxis.set_minor_formatter(NullFormatter())
+    else:  # at most four ticks: a narrow spread's labels (0.995, 1.000) would touch
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.set_xlabel("RMSE / persistence RMSE per company (< 1: better)")
     ax.set_title(f"{len(ratios[0])} companies, test period (first seed)")
     return fig
@@ -143,7 +148,7 @@ def plot_ticker_forecast(frames: Mapping[str, pd.DataFrame], ticker: str,
     ax.set_ylabel("USD")
     ax.set_title(f"{ticker}: the last {len(rows)} test days")
     ax.tick_params(axis="x", labelrotation=30)
-    ax.legend()
+    fig.legend(loc="outside lower center")  # not over the last days' prices
     return fig
 
 

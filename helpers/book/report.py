@@ -30,7 +30,7 @@ from __future__ import annotations
 import html
 import pprint
 
-__all__ = ["BOOKKEEPING_CLASS", "bookkeeping", "say"]
+__all__ = ["BOOKKEEPING_CLASS", "bookkeeping", "format_count", "say"]
 
 #: The HTML class that marks an output as bookkeeping (the book's extension looks for it).
 BOOKKEEPING_CLASS = "lstmbook-bookkeeping"
@@ -90,3 +90,15 @@ def bookkeeping(*lines: object) -> None:
 
     markup = f'<pre class="{BOOKKEEPING_CLASS}">{html.escape(text)}</pre>'
     display({"text/plain": text, "text/html": markup}, raw=True)
+
+
+def format_count(value: float) -> str:
+    """A count for a sentence: whole as a whole number, a mean over seeds to one decimal.
+
+    Examples
+    --------
+    >>> format_count(3.0), format_count(6.333), format_count(1200)
+    ('3', '6.3', '1,200')
+    """
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"

@@ -40,3 +40,20 @@ def test_a_grid_of_nearest_neighbours_reads_on_a_phone():
     images, labels = rng.uniform(size=(40, 784)), rng.integers(0, 10, 40)
     assert fits_a_phone(codes.plot_neighbours(images, labels, range(5),
                                            rng.integers(0, 40, (5, 7))))
+
+
+def test_position_errors_and_their_legend_read_on_a_phone():
+    positions = pd.DataFrame({"model": np.linspace(0.5, 0.3, 30), "persistence": 0.03},
+                             index=np.arange(1, 31))
+    panels = {"inputs inside the training range": (positions, 0.02),
+              "inputs outside it": (positions, 0.08)}
+    assert fits_a_phone(sp500_plots.plot_position_errors(panels))
+
+
+def test_a_company_forecast_and_its_legend_read_on_a_phone():
+    days = pd.date_range("2018-01-01", periods=60, freq="B")
+    truth = np.linspace(170.0, 160.0, 60)
+    frame = pd.DataFrame({"ticker": "AAPL", "date": days, "truth": truth,
+                          "persistence": truth, "model": truth + 1})
+    frames = {"many-to-many autoencoder (last day)": frame, "many-to-one LSTM": frame}
+    assert fits_a_phone(sp500_plots.plot_ticker_forecast(frames, "AAPL"))
