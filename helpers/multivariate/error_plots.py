@@ -81,13 +81,14 @@ def plot_forecasts_with_errors(
     2
     """
     truth = np.asarray(truth, dtype=float)
-    fig, (ax_y, ax_error) = plt.subplots(2, 1, figsize=book_figsize(6), sharex=True,
-                                         height_ratios=[2, 1])
+    fig, (ax_y, ax_error) = plt.subplots(2, 1, figsize=book_figsize(6.4), sharex=True,
+                                         height_ratios=[2, 1], layout="constrained")
     plot_forecast(steps, truth, {k: np.asarray(v, dtype=float) for k, v in forecasts.items()},
                   ax=ax_y, title=title, ylabel=ylabel)
+    ax_y.get_legend().remove()  # below both panels instead, where it hides no peak
+    fig.legend(*ax_y.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     for color, (name, values) in zip(MODEL_COLORS, forecasts.items(), strict=False):
         ax_error.plot(steps, np.abs(np.asarray(values, dtype=float) - truth), color=color,
                       linewidth=1, label=name)
     ax_error.set(xlabel="time step", ylabel="|error|")
-    fig.tight_layout()
     return fig

@@ -114,7 +114,8 @@ def plot_window_horizons(
         ax.grid(False)
     # above the panels: inside one, it would hide the row's label
     axes[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
-    axes[-1].set(xticks=steps_drawn, xlabel="time step")
+    # past 10 steps every other one: two-digit labels side by side would touch
+    axes[-1].set(xticks=steps_drawn[:: 2 if n_steps > 10 else 1], xlabel="time step")
     fig.suptitle(f"A window of lookback={lookback} and its target")
     return fig
 
@@ -146,7 +147,8 @@ def plot_lags(
     missing = [c for c in [target, *drivers] if c not in frame.columns]
     if missing:
         raise ValueError(f"frame has no column(s) {missing}; its columns are {list(frame)}.")
-    fig, (ax_rows, ax_lags) = plt.subplots(2, 1, figsize=book_figsize(7.2))
+    fig, (ax_rows, ax_lags) = plt.subplots(2, 1, figsize=book_figsize(7.6),
+                                           layout="constrained")
     first = frame.iloc[:shown]
     names = [*drivers, target]
     offsets = [6.0 * (len(names) - 1 - number) for number in range(len(names))]
@@ -166,8 +168,8 @@ def plot_lags(
     ax_lags.axhline(0, color="0.3", linewidth=0.8)
     ax_lags.set(title=f"corr({target} at t, driver at t − k)", xlabel="lag k (steps)",
                 xticks=lags)
-    ax_lags.legend()
-    fig.tight_layout()
+    # below the bars, where it hides none of them
+    fig.legend(*ax_lags.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 

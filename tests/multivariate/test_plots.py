@@ -31,7 +31,8 @@ def test_one_row_per_target_with_the_stars_where_they_belong():
     labels = [[t.get_text() for t in ax.texts if t.get_text()] for ax in fig.axes]
     assert labels == [[], [], ["3 steps"], []]  # only a gap gets the arrow
     assert fig.axes[3].get_ylabel().startswith("horizon=1, steps=3")
-    assert list(fig.axes[-1].get_xticks()) == list(range(12))
+    # every other step is labelled past 10 steps, so two-digit labels never touch
+    assert list(fig.axes[-1].get_xticks()) == list(range(0, 12, 2))
 
 
 @pytest.mark.parametrize(
