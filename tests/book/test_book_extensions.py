@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = ROOT / "book" / "_ext"
 MODULES = ["book_toc", "launch_links", "local_mathjax", "output_layout", "results_text",
            "results_summary", "bookkeeping", "inline_code", "notebook_figure", "citations",
-           "missing_values"]
+           "table_cells"]
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +33,19 @@ def test_docstring_examples(ext, name):
     assert result.failed == 0
 
 
-# --- missing_values ---------------------------------------------------------------------------
+# --- table_cells ---------------------------------------------------------------------------
 
 def test_only_cells_that_hold_nothing_but_a_missing_marker_get_a_dash(ext):
-    dash = ext("missing_values").dash_missing_cells
+    dash = ext("table_cells").dash_missing_cells
     page = "<td>NaN</td><td>NaN%</td><td>0.5 (NaN)</td><th>NaN</th><td>&lt;NA&gt;</td>"
     assert dash(page).count("–") == 2 and "<td>NaN%</td>" in dash(page)
+
+
+def test_a_header_wraps_after_its_underscores_and_nowhere_else(ext):
+    wrap = ext("table_cells").break_after_underscores
+    page = '<th class="x">recall_low_seed</th><th>parameters</th><td>a_b</td>'
+    assert wrap(page) == ('<th class="x">recall_<wbr>low_<wbr>seed</th><th>parameters</th>'
+                          "<td>a_b</td>")
 
 
 # --- results_text --------------------------------------------------------------------------
