@@ -64,9 +64,9 @@ pdf: $(STAMP) mathjax browser
 render-check: $(STAMP) browser
 	$(PY) -m pytest tests/browser -q -p no:cacheprovider --html-dir=_build/html
 
-# Debian's Chromium for the browser check.
+# Debian's Chromium for the PDF and the browser check (BOOK_CHROMIUM names another one).
 browser:
-	@command -v chromium >/dev/null || { \
+	@test -x "$${BOOK_CHROMIUM:-}" || command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
 

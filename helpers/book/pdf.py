@@ -27,15 +27,19 @@ FileNotFoundError: site='missing' has no index.html: build the single page first
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
 
 from helpers.files import atomic_output
 
-__all__ = ["DEFAULT_CHROMIUM", "PAPER_WIDTH_PX", "open_for_print", "print_pdf", "root_page"]
+__all__ = ["CHROMIUM_VARIABLE", "DEFAULT_CHROMIUM", "PAPER_WIDTH_PX", "open_for_print",
+           "print_pdf", "root_page"]
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's, as `make browser` installs it
+#: Another Chromium (a macOS app's binary, say), for this module and tests/browser alike
+CHROMIUM_VARIABLE = "BOOK_CHROMIUM"
 TIMEOUT_MS = 300_000  # a book of 60 figures prints in under a minute on 2 cores
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 MARGIN_MM = (16, 14)  # top (the bottom has 2 more, for the page number), left and right
@@ -156,7 +160,7 @@ def print_pdf(site: str | Path, pdf: str | Path, *,
     if not chromium.is_file():
         raise FileNotFoundError(
             f"chromium={str(chromium)!r} does not exist: run `make browser` (Debian's "
-            "chromium) or pass --chromium PATH.")
+            f"chromium), or pass --chromium PATH or set {CHROMIUM_VARIABLE}.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -181,10 +185,13 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("site", help="the single-page build's folder (_build/singlehtml)")
     parser.add_argument("pdf", help="the PDF to write")
-    parser.add_argument("--chromium", default=DEFAULT_CHROMIUM, help="the Chromium binary")
+    parser.add_argument("--chromium", default=None,
+                        help=f"the Chromium binary (default: ${CHROMIUM_VARIABLE}, else "
+                             f"{DEFAULT_CHROMIUM})")
     args = parser.parse_args(argv)
     try:
-        path = print_pdf(args.site, args.pdf, chromium=args.chromium)
+        chromium = args.chromium or os.environ.get(CHROMIUM_VARIABLE) or DEFAULT_CHROMIUM
+        path = print_pdf(args.site, args.pdf, chromium=chromium)
     except (FileNotFoundError, ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -46,6 +46,13 @@ def test_a_missing_chromium_names_the_fix(tmp_path):
     assert not (tmp_path / "book.pdf").exists()
 
 
+def test_the_command_line_takes_chromium_from_the_environment(tmp_path, monkeypatch,
+                                                              capsys):
+    monkeypatch.setenv("BOOK_CHROMIUM", str(tmp_path / "elsewhere"))
+    assert main([str(_site(tmp_path)), str(tmp_path / "book.pdf")]) == 2
+    assert "elsewhere" in capsys.readouterr().err
+
+
 def test_the_command_line_exits_2_with_one_line(tmp_path, capsys):
     assert main([str(tmp_path), str(tmp_path / "book.pdf")]) == 2
     err = capsys.readouterr().err

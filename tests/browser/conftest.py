@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
 from book_toc import TocEntry, read_toc  # the book's own reader of _toc.yml
 from page_checks import HEIGHT, WIDTHS, Visit
 
+from helpers.book.pdf import CHROMIUM_VARIABLE, DEFAULT_CHROMIUM
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -66,7 +68,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--chromium", default=None,
-        help="the Chromium binary (env BOOK_CHROMIUM); default: /usr/bin/chromium",
+        help=f"the Chromium binary (env {CHROMIUM_VARIABLE}); default: {DEFAULT_CHROMIUM}",
     )
 
 
@@ -203,8 +205,8 @@ def book_url(html_dir: Path) -> Iterator[str]:
 def chromium(pytestconfig: pytest.Config):
     from playwright.sync_api import Error, sync_playwright
 
-    executable = pytestconfig.getoption("--chromium") or os.environ.get("BOOK_CHROMIUM")
-    executable = executable or "/usr/bin/chromium"
+    executable = (pytestconfig.getoption("--chromium") or os.environ.get(CHROMIUM_VARIABLE)
+                  or DEFAULT_CHROMIUM)
     if not Path(executable).is_file():
         pytest.fail(f"Chromium not found at {executable}: run `make browser`", pytrace=False)
     with sync_playwright() as playwright:
